@@ -1,0 +1,57 @@
+"""Account write operations. Views and commands call these; nothing else writes users."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .groups import LEARNERS
+from .tasks import send_welcome_email
+
+User = get_user_model()
+
+PROFILE_FIELDS = ("full_name", "province", "commune", "category", "position", "gender", "preferred_language")
+
+
+def sync_admin_language(user) -> None:
+    # The Wagtail admin reads its language from its own profile row: keep the two in step
+    # so that an Arabic-preferring editor gets the admin in Arabic.
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != user.preferred_language:
+        profile.preferred_language = user.preferred_language
+        profile.save(update_fields=["preferred_language"])
+
+
+@transaction.atomic
+def user_create(*, email: str, password: str, full_name: str, groups: tuple[str, ...] = (LEARNERS,), **profile) -> User:
+    """Create an account with its profile and groups, then send the welcome e-mail.
+
+    Raises ``ValidationError`` (nothing saved) when a field is invalid or the
+    e-mail address is taken.
+    """
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name, **profile)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=groups))
+    sync_admin_language(user)
+    transaction.on_commit(lambda: send_welcome_email.enqueue(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, **fields) -> User:
+    """Update a user's profile fields; validates before saving anything."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean()
+    user.save(update_fields=list(fields))
+    sync_admin_language(user)
+    return user

@@ -1,0 +1,76 @@
+"""Idempotent helpers for demo content: create a page or its translation once, update it after.
+
+Each app's ``demo`` module uses these, and ``manage.py load_demo`` runs them all;
+running it twice changes nothing.
+"""
+
+from django.db import models
+from wagtail.models import Locale, Page
+
+
+def locale(code: str) -> Locale:
+    """The Locale for a language code, created if missing."""
+    obj, _ = Locale.objects.get_or_create(language_code=code)
+    return obj
+
+
+def _apply(page: Page, fields: dict) -> bool:
+    changed = False
+    for name, value in fields.items():
+        if getattr(page, name) != value:
+            setattr(page, name, value)
+            changed = True
+    return changed
+
+
+def ensure_child(parent: Page, model: type[Page], *, slug: str, **fields) -> Page:
+    """A live child of ``parent`` with this slug: created, or updated when its fields differ."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, locale=parent.locale, **fields)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+    if _apply(page, fields) or not page.live:
+        page.save_revision().publish()
+    return page
+
+
+def ensure_translation(page: Page, code: str, **fields) -> Page:
+    """The live translation of ``page`` into language ``code`` with these fields."""
+    target_locale = locale(code)
+    translated = page.get_translation_or_none(target_locale)
+    if translated is None:
+        translated = page.copy_for_translation(target_locale)
+    translated = translated.specific
+    if _apply(translated, fields) or not translated.live:
+        translated.save_revision().publish()
+    return translated
+
+
+def ensure_snippet(model: type[models.Model], *, lookup: dict, translations: dict[str, dict]):
+    """A translatable snippet in every language: ``translations`` maps a language code to fields.
+
+    The first language is the source; the others share its ``translation_key``.
+    """
+    source = None
+    result = {}
+    for code, fields in translations.items():
+        loc = locale(code)
+        obj = model.objects.filter(locale=loc, **lookup).first()
+        if obj is None:
+            obj = model(locale=loc, **lookup, **fields)
+            if source is not None:
+                obj.translation_key = source.translation_key
+            obj.save()
+        else:
+            changed = False
+            for name, value in fields.items():
+                if getattr(obj, name) != value:
+                    setattr(obj, name, value)
+                    changed = True
+            if changed:
+                obj.save()
+        source = source or obj
+        result[code] = obj
+    return result

@@ -1,0 +1,13 @@
+"""Development settings: one machine, debug pages, e-mail printed to the console."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+from .base import *  # noqa: E402,F403
+
+INTERNAL_IPS = ["127.0.0.1"]

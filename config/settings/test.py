@@ -1,0 +1,22 @@
+"""Test settings: fast hashing, tasks run inline, files in a throw-away folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key-never-use-in-production-0123456789")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "*")
+os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="takwin-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="takwin-test-static-")
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Tasks run inline unless a test opts into a real queue with override_settings.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WAGTAILADMIN_BASE_URL = "http://testserver"
+AXES_ENABLED = True

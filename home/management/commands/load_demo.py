@@ -1,0 +1,22 @@
+"""``manage.py load_demo``: the demo site, accounts and content. Safe to run again."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from courses import demo as courses_demo
+from home import demo as home_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo content and accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            homes = home_demo.load()
+            modules = courses_demo.load(homes)
+            accounts = accounts_demo.load()
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(modules)} modules in Arabic and French."))
+        self.stdout.write("Demo accounts (log in at /accounts/login/, the admin at /admin/):")
+        for account in accounts:
+            self.stdout.write(f"  {account['role']:<14} {account['email']:<22} {account['password']}")

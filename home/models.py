@@ -1,0 +1,37 @@
+"""The home page: the root of each language's page tree."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The site's front page: a hero, featured modules, the latest archive entries."""
+
+    hero_title = models.CharField(_("hero title"), max_length=200)
+    hero_text = models.TextField(_("hero text"), max_length=600, blank=True)
+    hero_cta_label = models.CharField(_("button label"), max_length=60, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("hero_text"),
+        FieldPanel("hero_cta_label"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CourseIndexPage", "archive.ArchiveIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        # Content apps own their queries; the home page only composes them.
+        from archive.selectors import latest_activities
+        from courses.selectors import featured_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_courses"] = featured_courses(locale=self.locale)
+        context["latest_activities"] = latest_activities(locale=self.locale)
+        return context
