@@ -16,3 +16,52 @@ def _reset_axes_cache():
 
     cache.clear()
     yield
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Debian's chromium driven by Playwright (never a downloaded browser).
+
+    `make test` installs chromium first (bin/system-deps); a missing browser is a
+    failure here, not a skip, so CI cannot pass without running these tests.
+    """
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `make setup` (bin/system-deps)."
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh tab with empty cookies; `page.goto(live_server.url + path)`."""
+    browser.clear_cookies()
+    tab = browser.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    tab.close()
