@@ -11,11 +11,19 @@ def demo_site(db):
 
 
 @pytest.fixture(autouse=True)
-def _reset_axes_cache():
+def _fresh_state():
+    """Each test starts in Arabic with an empty cache.
+
+    Django leaves the last request's language active in the thread, so a French
+    request in one test would otherwise leak into the next test's `reverse()`.
+    """
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate("ar")
     yield
+    translation.activate("ar")
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,12 +39,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser(tmp_path_factory):
     """Debian's chromium driven by Playwright (never a downloaded browser).
 
     `make test` installs chromium first (bin/system-deps); a missing browser is a
     failure here, not a skip, so CI cannot pass without running these tests.
+
+    Function-scoped on purpose: Playwright's sync API runs an event loop whose
+    context gives Django other connection objects; a browser left running across
+    tests makes the next test's database set-up (serialized rollback) miss.
     """
     import os
 

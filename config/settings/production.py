@@ -20,3 +20,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 CONN_MAX_AGE = 60
+# Wagtail's live preview shows the page in a same-origin iframe, so the site keeps
+# X_FRAME_OPTIONS = "SAMEORIGIN" (set in base) rather than "DENY"; other origins stay blocked.
+SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -75,7 +75,7 @@ def test_signup_with_a_weak_password_is_refused(client, lang, password, expected
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("ar", "هذا الحقل مطلوب"), ("fr", "Ce champ est obligatoire")])
+@pytest.mark.parametrize(("lang", "expected"), [("ar", "هذا الحقل مطلوب"), ("fr", "Champ requis")])
 def test_signup_with_missing_fields_names_each_one(client, lang, expected):
     """Missing required fields are flagged next to each field, localised."""
     response = client.post(signup_url(lang), {"email": "x@example.ma"})
@@ -156,8 +156,7 @@ def test_password_reset_sends_a_working_link(client):
     form_url = response.redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": "nouveau-mot-2026", "new_password2": "nouveau-mot-2026"})
     assert response.status_code == 302
-    assert client.login(email="reset@example.ma", password="nouveau-mot-2026") or User.objects.get(
-        email="reset@example.ma").check_password("nouveau-mot-2026")
+    assert User.objects.get(email="reset@example.ma").check_password("nouveau-mot-2026")
 
 
 def test_groups_exist_with_their_permissions():

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
@@ -48,4 +48,4 @@ def test_signup_errors_are_shown_in_french(page, live_server, demo):
     """Submitting the French form empty shows French errors next to the fields."""
     page.goto(live_server.url + "/fr/accounts/signup/")
     page.get_by_role("button", name="Créer mon compte").click()
-    assert page.locator(".field__error").first.inner_text() == "Ce champ est obligatoire."
+    assert page.locator(".field__error").first.inner_text() == "Champ requis."

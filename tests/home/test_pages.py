@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page
@@ -70,14 +71,14 @@ def test_load_demo_is_idempotent(demo_site):
 
 def test_admin_is_arabic_for_an_arabic_preferring_editor(client, demo_site):
     """The demo editor prefers Arabic and gets the Wagtail admin in Arabic, right to left."""
-    assert client.login(email="editor@takwin.test", password="takwin-demo-2026")
+    client.force_login(get_user_model().objects.get(email="editor@takwin.test"))
     html = client.get("/admin/").content.decode()
     assert 'lang="ar"' in html and 'dir="rtl"' in html
 
 
 def test_admin_is_french_for_a_french_preferring_trainer(client, demo_site):
     """The demo trainer prefers French and gets the admin in French."""
-    assert client.login(email="trainer@takwin.test", password="takwin-demo-2026")
+    client.force_login(get_user_model().objects.get(email="trainer@takwin.test"))
     html = client.get("/admin/").content.decode()
     assert 'lang="fr"' in html and 'dir="ltr"' in html
 
