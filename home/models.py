@@ -28,10 +28,16 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Content apps own their queries; the home page only composes them.
-        from archive.selectors import latest_activities
-        from courses.selectors import featured_courses
+        from accounts.regions import Province
+        from archive.selectors import activity_list, latest_activities
+        from courses.selectors import course_list, featured_courses
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_courses"] = featured_courses(locale=self.locale)
         context["latest_activities"] = latest_activities(locale=self.locale)
+        context["figures"] = {
+            "modules": course_list(locale=self.locale).count(),
+            "provinces": len(Province.choices),
+            "activities": activity_list(locale=self.locale).count(),
+        }
         return context
