@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .PHONY: setup system-deps run test lint check messages screenshots clean
 
@@ -34,7 +33,7 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: setup lint check
-	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q --ds=config.settings.test $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l ar -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules --no-obsolete
