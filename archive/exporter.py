@@ -27,7 +27,7 @@ def escape_formula(value):
 def export_rows(activities: QuerySet[ActivityPage]) -> list[dict]:
     """One dict per activity, keyed by the import columns; French titles come from the translations.
 
-    Five queries whatever the number of activities.
+    Six queries whatever the number of activities.
     """
     activities = list(activities.prefetch_related("themes", "trainers", "partners", "documents__document"))
     translations = {
