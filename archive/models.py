@@ -136,7 +136,7 @@ class ArchiveIndexPage(RoutablePageMixin, Page):
 
         return ActivityFeed(index_page=self)(request)
 
-    @re_path(r"^export\.(?P<fmt>csv|xlsx|json)$", name="export")
+    @re_path(r"^export/(?P<fmt>csv|xlsx|json)/$", name="export")
     def export(self, request, fmt):
         from .views import export
 

@@ -5,10 +5,12 @@ queryset, one query per facet or figure whatever the number of activities.
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.regions import Province
@@ -278,16 +280,64 @@ def related_activities(activity: ActivityPage, *, limit: int = 4) -> list[Activi
     return list(qs.distinct().order_by("-start_date")[:limit])
 
 
+def _document_facts(item):
+    try:
+        item.size = item.document.file.size
+    except (OSError, ValueError):
+        item.size = None
+    item.extension = item.document.file_extension or ""
+    return item
+
+
+def activity_json_ld(activity: ActivityPage, *, themes, trainers, partners) -> str:
+    """schema.org ``Event`` for the activity, safe to place inside a ``<script>`` element."""
+    from accounts.regions import Province
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": activity.title,
+        "description": activity.summary,
+        "identifier": activity.reference_code,
+        "url": activity.full_url,
+        "inLanguage": activity.locale.language_code,
+        "startDate": activity.start_date.isoformat(),
+        "endDate": (activity.end_date or activity.start_date).isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": activity.venue or activity.commune or str(dict(Province.choices).get(activity.province, "")),
+            "address": {
+                "@type": "PostalAddress", "addressLocality": activity.commune,
+                "addressRegion": str(dict(Province.choices).get(activity.province, "")), "addressCountry": "MA",
+            },
+        },
+        "organizer": {"@type": "Organization", "name": "Dar Al-Muntakhab (Maison de l'Élu)"},
+        "about": [t.name for t in themes],
+        "performer": [{"@type": "Person", "name": p.name, "affiliation": p.affiliation} for p in trainers],
+        "sponsor": [{"@type": "Organization", "name": name} for _p, name in partners],
+    }
+    if activity.beneficiaries_total:
+        data["maximumAttendeeCapacity"] = activity.beneficiaries_total
+    # "<" escaped so that no string in the record can close the script element.
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def activity_detail_context(activity: ActivityPage) -> dict:
-    """What the activity page shows beyond its own fields."""
+    """What the activity page shows beyond its own fields (public photos only: consent noted)."""
     language = activity.locale.language_code if activity.locale_id else (get_language() or "ar")
+    themes = list(activity.themes.all())
+    trainers = list(activity.trainers.all())
+    partners = [(p, p.name_for(language)) for p in activity.partners.all()]
     return {
-        "themes": list(activity.themes.all()),
-        "trainers": list(activity.trainers.all()),
-        "partners": [(p, p.name_for(language)) for p in activity.partners.all()],
+        "themes": themes,
+        "trainers": trainers,
+        "partners": partners,
         "public_images": [i for i in activity.gallery_images.select_related("image").all() if i.consent],
-        "activity_documents": list(activity.documents.select_related("document").all()),
+        "activity_documents": [_document_facts(d) for d in activity.documents.select_related("document").all()],
         "related": related_activities(activity),
+        "json_ld": mark_safe(activity_json_ld(activity, themes=themes, trainers=trainers, partners=partners)),  # noqa: S308
     }
 
 
