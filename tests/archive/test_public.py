@@ -38,7 +38,7 @@ def test_browse_lists_facets_with_counts(client, three):
 def test_french_facets_use_french_labels(client, three):
     """The French browse page names the themes and types in French."""
     html = client.get("/fr/archive/").content.decode()
-    assert "Amélioration de la gouvernance" in html and "Séminaire" not in html or True
+    assert "Séminaire" in html and "Training of trainers" not in html
     assert '<html lang="fr" dir="ltr">' in html
     assert "Amélioration de la gouvernance" in html and "SIG pour les communes" in html
 
@@ -77,7 +77,8 @@ def test_facets_cost_a_constant_number_of_queries(archive_index, three, make_act
     with django_assert_num_queries(len(small.captured_queries)):
         result = facets(locale=archive_index.locale, filters=filters)
     assert len(small.captured_queries) == 9  # view restrictions, then one per facet and the theme names
-    assert {o.value: o.count for o in result["province"].options} == {"safi": 1, "marrakech": 1, "essaouira": 0} or True
+    # the province facet counts within the theme filter: the three new ones have the default theme
+    assert {o.value: o.count for o in result["province"].options} == {"marrakech": 1, "safi": 1, "essaouira": 3}
     assert {o.value: o.count for o in result["theme"].options}["governance"] == 5
 
 
@@ -127,7 +128,7 @@ def test_map_shades_provinces_by_count(client, three):
 def test_timeline_groups_by_year(client, three):
     """The timeline has one section per year."""
     html = client.get("/fr/archive/timeline/").content.decode()
-    assert [m for m in re.findall(r'id="y(\d{4})"', html)] == ["2012", "2017", "2021"]
+    assert re.findall(r'id="y(\d{4})"', html) == ["2012", "2017", "2021"]
 
 
 def test_atom_feed_and_exports(client, three):
