@@ -42,7 +42,7 @@ VERBS = {
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
-TOKEN_SALT = "archive.oai.resumption"
+TOKEN_SALT = "archive.oai.resumption"  # noqa: S105 (a signing salt, not a secret)
 
 
 class OAIError(Exception):
