@@ -39,56 +39,56 @@ SERIES = [
 ]
 
 REAL = [
-    dict(
-        reference_code="MDE-2011-PROG", series_slug="plan-2011", activity_type="training-session",
-        start_date=datetime.date(2011, 2, 1), end_date=datetime.date(2011, 12, 20), beneficiaries_total=800, communes_count=189,
-        titles={"ar": "برنامج التكوين لسنة 2011: 32 دورة تكوينية", "fr": "Programme de formation 2011 : 32 sessions"},
-        summaries={
+    {
+        "reference_code": "MDE-2011-PROG", "series_slug": "plan-2011", "activity_type": "training-session",
+        "start_date": datetime.date(2011, 2, 1), "end_date": datetime.date(2011, 12, 20), "beneficiaries_total": 800, "communes_count": 189,
+        "titles": {"ar": "برنامج التكوين لسنة 2011: 32 دورة تكوينية", "fr": "Programme de formation 2011 : 32 sessions"},
+        "summaries": {
             "ar": "نظمت دار المنتخب سنة 2011 ما مجموعه 32 دورة تكوينية استفاد منها أزيد من 800 منتخب وإطار من 189 جماعة عضوة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "En 2011, la Maison de l'Élu a organisé 32 sessions de formation au profit de plus de 800 élus et cadres de 189 communes membres. Dates de début et de fin approximatives.",
         },
-        venue="Dar Al-Muntakhab", province="marrakech", commune="Marrakech", theme_slugs=["legal-framework", "governance"],
-    ),
-    dict(
-        reference_code="MDE-2014-PROG", series_slug="plan-2014", activity_type="training-session",
-        start_date=datetime.date(2014, 1, 15), end_date=datetime.date(2014, 12, 15), beneficiaries_total=4447, communes_count=222,
-        titles={"ar": "برنامج التكوين لسنة 2014: 18 دورة لفائدة 4447 مستفيدا", "fr": "Programme de formation 2014 : 18 sessions, 4 447 bénéficiaires"},
-        summaries={
+        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["legal-framework", "governance"],
+    },
+    {
+        "reference_code": "MDE-2014-PROG", "series_slug": "plan-2014", "activity_type": "training-session",
+        "start_date": datetime.date(2014, 1, 15), "end_date": datetime.date(2014, 12, 15), "beneficiaries_total": 4447, "communes_count": 222,
+        "titles": {"ar": "برنامج التكوين لسنة 2014: 18 دورة لفائدة 4447 مستفيدا", "fr": "Programme de formation 2014 : 18 sessions, 4 447 bénéficiaires"},
+        "summaries": {
             "ar": "18 دورة تكوينية سنة 2014 لفائدة 4447 مستفيدا من 222 جماعة بالجهة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "18 sessions de formation en 2014 pour 4 447 bénéficiaires venus de 222 communes de la région. Dates approximatives.",
         },
-        venue="Dar Al-Muntakhab", province="marrakech", commune="Marrakech", theme_slugs=["action-programme", "revenue-expenditure"],
-    ),
-    dict(
-        reference_code="MDE-2017-S1", series_slug="plan-2017", activity_type="training-session",
-        start_date=datetime.date(2017, 1, 9), end_date=datetime.date(2017, 6, 30), beneficiaries_total=3297,
-        titles={"ar": "النصف الأول من 2017: 32 دورة لفائدة 3297 مستفيدا", "fr": "Premier semestre 2017 : 32 sessions, 3 297 bénéficiaires"},
-        summaries={
+        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["action-programme", "revenue-expenditure"],
+    },
+    {
+        "reference_code": "MDE-2017-S1", "series_slug": "plan-2017", "activity_type": "training-session",
+        "start_date": datetime.date(2017, 1, 9), "end_date": datetime.date(2017, 6, 30), "beneficiaries_total": 3297,
+        "titles": {"ar": "النصف الأول من 2017: 32 دورة لفائدة 3297 مستفيدا", "fr": "Premier semestre 2017 : 32 sessions, 3 297 bénéficiaires"},
+        "summaries": {
             "ar": "خلال النصف الأول من سنة 2017 نظمت 32 دورة تكوينية استفاد منها 3297 منتخبا وإطارا.",
             "fr": "Au premier semestre 2017, 32 sessions de formation ont bénéficié à 3 297 élus et cadres.",
         },
-        venue="Dar Al-Muntakhab", province="marrakech", commune="Marrakech", theme_slugs=["governance", "internal-audit", "digital-procedures"],
-    ),
-    dict(
-        reference_code="MDE-2022-PLAN", series_slug="plan-2022-2026", activity_type="training-session",
-        start_date=datetime.date(2022, 2, 1), end_date=datetime.date(2023, 6, 30), beneficiaries_total=2047,
-        titles={"ar": "دورات المحاور الاثني عشر بعد انتخابات 2021", "fr": "Les sessions sur les douze thèmes après les élections de 2021"},
-        summaries={
+        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["governance", "internal-audit", "digital-procedures"],
+    },
+    {
+        "reference_code": "MDE-2022-PLAN", "series_slug": "plan-2022-2026", "activity_type": "training-session",
+        "start_date": datetime.date(2022, 2, 1), "end_date": datetime.date(2023, 6, 30), "beneficiaries_total": 2047,
+        "titles": {"ar": "دورات المحاور الاثني عشر بعد انتخابات 2021", "fr": "Les sessions sur les douze thèmes après les élections de 2021"},
+        "summaries": {
             "ar": "بعد انتخابات 2021، دورات تكوينية حول المحاور الاثني عشر لمخطط التكوين لفائدة حوالي 2047 مستفيدا.",
             "fr": "Après les élections de 2021, des sessions sur les douze thèmes du plan de formation pour environ 2 047 bénéficiaires.",
         },
-        venue="Dar Al-Muntakhab", province="marrakech", commune="Marrakech", theme_slugs=ALL_THEMES,
-    ),
-    dict(
-        reference_code="MDE-2022-TOT1", series_slug="tot", activity_type="training-of-trainers",
-        start_date=datetime.date(2022, 10, 3), end_date=datetime.date(2022, 10, 7), beneficiaries_total=20,
-        titles={"ar": "الفوج الأول لتكوين المكونين", "fr": "Première promotion de formation de formateurs"},
-        summaries={
+        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ALL_THEMES,
+    },
+    {
+        "reference_code": "MDE-2022-TOT1", "series_slug": "tot", "activity_type": "training-of-trainers",
+        "start_date": datetime.date(2022, 10, 3), "end_date": datetime.date(2022, 10, 7), "beneficiaries_total": 20,
+        "titles": {"ar": "الفوج الأول لتكوين المكونين", "fr": "Première promotion de formation de formateurs"},
+        "summaries": {
             "ar": "فوج أول من 20 مكونا ومكونة لنقل محاور مخطط التكوين إلى الجماعات.",
             "fr": "Une première promotion de 20 formatrices et formateurs pour relayer les thèmes du plan dans les communes.",
         },
-        venue="Dar Al-Muntakhab", province="marrakech", commune="Marrakech", theme_slugs=["project-management", "citizen-participation"],
-    ),
+        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["project-management", "citizen-participation"],
+    },
 ]
 
 COMMUNES = {
@@ -100,6 +100,16 @@ COMMUNES = {
     "rehamna": ["Benguerir", "Skhour Rehamna", "Sidi Bou Othmane"],
     "safi": ["Safi", "Sebt Gzoula", "Jemâat Shaim"],
     "youssoufia": ["Youssoufia", "Chemaia", "Ighoud"],
+}
+COMMUNES_AR = {
+    "Marrakech": "مراكش", "Méchouar-Kasba": "المشور القصبة", "Loudaya": "لوداية", "Harbil": "حربيل",
+    "Tahannaout": "تحناوت", "Amizmiz": "أمزميز", "Aït Ourir": "أيت أورير", "Asni": "أسني",
+    "Chichaoua": "شيشاوة", "Imintanoute": "إمنتانوت", "Mzouda": "مزوضة",
+    "El Kelaâ des Sraghna": "قلعة السراغنة", "Tamallalt": "تملالت", "Laattaouia": "العطاوية",
+    "Essaouira": "الصويرة", "Tamanar": "تمنار", "Ounagha": "أوناغة",
+    "Benguerir": "ابن جرير", "Skhour Rehamna": "صخور الرحامنة", "Sidi Bou Othmane": "سيدي بوعثمان",
+    "Safi": "آسفي", "Sebt Gzoula": "سبت كزولة", "Jemâat Shaim": "جمعة سحيم",
+    "Youssoufia": "اليوسفية", "Chemaia": "الشماعية", "Ighoud": "إيغود",
 }
 TOPICS = {
     "legal-framework": ("القوانين التنظيمية للجماعات", "les lois organiques des communes"),
@@ -152,17 +162,17 @@ def generated_entries(count: int) -> list[dict]:
             "other_women": rng.randint(0, 4), "other_men": rng.randint(0, 4),
         }
         topic_ar, topic_fr = TOPICS[theme]
-        entries.append(dict(
-            reference_code=f"MDE-{year}-G{i:03d}", activity_type=kind, start_date=start,
-            end_date=start + datetime.timedelta(days=rng.choice([0, 1, 2])),
-            titles={"ar": f"{TYPES[kind][0]} {topic_ar} – {commune}",
+        entries.append({
+            "reference_code": f"MDE-{year}-G{i:03d}", "activity_type": kind, "start_date": start,
+            "end_date": start + datetime.timedelta(days=rng.choice([0, 1, 2])),
+            "titles": {"ar": f"{TYPES[kind][0]} {topic_ar} – {COMMUNES_AR[commune]}",
                     "fr": f"{TYPES[kind][1]} {topic_fr} – {commune}"},
-            summaries={"ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر جماعات إقليم {commune}.",
+            "summaries": {"ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر الجماعات المحيطة ب{COMMUNES_AR[commune]}.",
                        "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}."},
-            venue=commune, province=province, commune=commune, theme_slugs=[theme],
-            trainers=[PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]], partners=[PARTNERS[i % len(PARTNERS)]],
-            counts=counts, beneficiaries_total=sum(counts.values()), source_note=GENERATED,
-        ))
+            "venue": commune, "province": province, "commune": commune, "theme_slugs": [theme],
+            "trainers": [PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]], "partners": [PARTNERS[i % len(PARTNERS)]],
+            "counts": counts, "beneficiaries_total": sum(counts.values()), "source_note": GENERATED,
+        })
     return entries
 
 

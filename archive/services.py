@@ -91,8 +91,10 @@ def _partners(partners: list[PartnerData]) -> list[Partner]:
 def _documents(page: ActivityPage, attachments: dict[str, bytes], shared: dict[str, object]) -> list[ActivityDocument]:
     """The page's documents plus one per new attachment; ``shared`` reuses a file across translations."""
     Document = get_document_model()
-    existing = {d.document.title: d for d in page.documents.all()}
-    rows = list(page.documents.all())
+    # Fresh rows (no primary key): a translation's copied rows may still carry the source page's keys,
+    # and saving those would move the source's documents to the translation.
+    rows = [ActivityDocument(document=d.document, kind=d.kind, sort_order=d.sort_order) for d in page.documents.all()]
+    existing = {row.document.title for row in rows}
     for name, content in attachments.items():
         if name in existing:
             continue

@@ -35,6 +35,10 @@
     dialog.addEventListener("click", function (event) { if (event.target === dialog) { dialog.close(); } });
   }
 
+  // On a small screen the browse filters start folded (unless some are active) so the results show first.
+  var disclosure = document.querySelector("details[data-collapse-on-small='yes']");
+  if (disclosure && window.matchMedia("(max-width: 52rem)").matches) { disclosure.open = false; }
+
   var printButton = document.querySelector("[data-print]");
   if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
 })();

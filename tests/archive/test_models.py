@@ -78,3 +78,15 @@ def test_activity_in_a_series_keeps_the_short_permalink(archive_index, make_acti
     page = make_activity("MDE-2022-TOT", series_slug="tot-2022", start_date=datetime.date(2022, 5, 2), end_date=None)
     assert page.get_parent().specific == series
     assert page.url == "/archive/2022/MDE-2022-TOT/"
+
+
+def test_documents_stay_with_each_translation_after_later_edits(make_activity):
+    """Publishing the French page again (as the admin does) keeps documents on both language versions."""
+    page = make_activity(attachments={"programme.pdf": b"%PDF-1.4"})
+    fr = page.get_translations().get().specific
+    fr.title = "Titre revu"
+    fr.save_revision().publish()
+    page = ActivityPage.objects.get(pk=page.pk)
+    page.save_revision().publish()
+    assert ActivityPage.objects.get(pk=page.pk).documents.count() == 1
+    assert ActivityPage.objects.get(pk=fr.pk).documents.count() == 1
