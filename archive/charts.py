@@ -2,6 +2,8 @@
 
 Each chart is a picture for sighted readers; the templates put an accessible table beside it.
 Horizontal charts mirror in right-to-left languages; the map keeps geography's orientation.
+Every SVG is drawn with ``direction="ltr"`` and places its labels itself: an SVG inherits the page's
+``rtl`` direction, which would swap what ``text-anchor: end`` means and push labels out of view.
 """
 
 from django.utils.html import format_html, format_html_join
@@ -83,7 +85,7 @@ def hbar_chart_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) ->
             bw=_r(length), bh=row - 10, fill=BAR, vx=_r(value_x), vanchor=value_anchor,
         ))
     return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title">'
+        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" direction="ltr">'
         '<title id="{id}-title">{title}</title>{bars}</svg>',
         id=chart_id, w=width, h=height, title=title, bars=_join(parts),
     )
@@ -109,7 +111,7 @@ def split_bar_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) -> 
         ))
         offset += length
     return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title">'
+        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" direction="ltr">'
         '<title id="{id}-title">{title}</title>{bars}</svg>',
         id=chart_id, w=width, h=height, title=title, bars=_join(parts),
     )
@@ -156,7 +158,7 @@ def province_map_svg(counts: dict[str, int], *, labels: dict[str, str], browse_u
             points=" ".join(f"{x},{y}" for x, y in points), fill=fill, cx=round(cx), cy=round(cy), cy2=round(cy + 16), tf=text_fill,
         ))
     return format_html(
-        '<svg class="province-map" viewBox="0 0 400 310" role="img" aria-labelledby="province-map-title">'
+        '<svg class="province-map" viewBox="0 0 400 310" role="img" aria-labelledby="province-map-title" direction="ltr">'
         '<title id="province-map-title">{title}</title>{shapes}</svg>',
         title=title, shapes=_join(parts),
     )

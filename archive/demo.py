@@ -24,7 +24,7 @@ from .models import ActivityImage, ActivityPage, ActivitySeriesPage, ArchiveInde
 from .services import ActivityData, PartnerData, activity_upsert
 
 PRESS = {"ar": "جُمعت من تقارير صحفية منشورة", "fr": "Compilé à partir de comptes rendus de presse publics"}
-GENERATED = "Generated demo entry (fictional) · مدخل تجريبي مولد (خيالي)"
+GENERATED = {"ar": "مدخل تجريبي مولَّد (خيالي)", "fr": "Notice de démonstration générée (fictive)"}
 ALL_THEMES = [
     "legal-framework", "governance", "action-programme", "digital-procedures", "revenue-expenditure", "internal-audit",
     "gender-approach", "citizen-participation", "land-use-planning", "project-management", "urbanism-environment-mobility", "gis",
@@ -171,7 +171,7 @@ def generated_entries(count: int) -> list[dict]:
                        "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}."},
             "venue": commune, "province": province, "commune": commune, "theme_slugs": [theme],
             "trainers": [PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]], "partners": [PARTNERS[i % len(PARTNERS)]],
-            "counts": counts, "beneficiaries_total": sum(counts.values()), "source_note": GENERATED,
+            "counts": counts, "beneficiaries_total": sum(counts.values()), "source_notes": GENERATED,
         })
     return entries
 
@@ -232,9 +232,11 @@ def _demo_images(page: ActivityPage, count: int = 3) -> None:
         image = Image(title=f"{page.reference_code} photo {i + 1}",
                       file=ImageFile(buffer, name=f"{page.reference_code.lower()}-{i + 1}.jpg"))
         image.save()
-        rows.append(ActivityImage(image=image, caption=f"{page.title} ({i + 1})", consent=i < count - 1))
+        rows.append(ActivityImage(image=image, consent=i < count - 1))
     for translated in [page, *[p.specific for p in page.get_translations()]]:
-        translated.gallery_images = [ActivityImage(image=r.image, caption=r.caption, consent=r.consent) for r in rows]
+        translated.gallery_images = [
+            ActivityImage(image=r.image, caption=f"{translated.title} ({n})", consent=r.consent) for n, r in enumerate(rows, start=1)
+        ]
         translated.save_revision().publish()
 
 
@@ -249,8 +251,9 @@ def load(homes: dict) -> list[ActivityPage]:
     for entry in REAL:
         if entry["reference_code"] in existing:
             continue
-        data = ActivityData(**entry, source_note=f"{PRESS['ar']} · {PRESS['fr']}",
-                            rights_notes="Public information; figures as reported in the press.")
+        data = ActivityData(**entry, source_notes=PRESS, rights={
+            "ar": "معلومات عمومية؛ الأرقام كما نشرتها الصحافة.", "fr": "Information publique ; chiffres tels que publiés par la presse.",
+        })
         if entry["reference_code"] == "MDE-2022-TOT1":
             data.attachments = {"programme-tot-2022.pdf": demo_pdf("Programme - formation de formateurs 2022")}
             data.trainers = [PEOPLE[0], PEOPLE[2]]

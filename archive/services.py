@@ -64,6 +64,9 @@ class ActivityData:
     series_slug: str = ""
     source_note: str = ""
     rights_notes: str = ""
+    # per-language versions of the two notes above, when they differ by language
+    source_notes: dict[str, str] = field(default_factory=dict)
+    rights: dict[str, str] = field(default_factory=dict)
     # file name → content; matched by name so a re-import does not add the same file twice
     attachments: dict[str, bytes] = field(default_factory=dict)
 
@@ -163,7 +166,8 @@ def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData) -> tuple[Act
         breakdown = sum(data.counts.get(name, 0) for name in COUNT_FIELDS)
         page.beneficiaries_total = data.beneficiaries_total if data.beneficiaries_total is not None else breakdown
         page.communes_count = data.communes_count
-        page.source_note, page.rights_notes = data.source_note, data.rights_notes
+        page.source_note = data.source_notes.get(code, data.source_note)
+        page.rights_notes = data.rights.get(code, data.rights_notes)
         local_themes = themes_by_locale.get(code, {})
         fallback = themes_by_locale.get(source_language, {})
         page.themes = [local_themes.get(slug) or fallback[slug] for slug in data.theme_slugs if slug in local_themes or slug in fallback]
