@@ -131,22 +131,29 @@ PROVINCE_SHAPES = {
 }
 
 
-def shade(count: int, peak: int) -> str:
-    """The palette colour for ``count`` among counts up to ``peak`` (0 gets the palest)."""
-    if count <= 0 or peak <= 0:
+def shade(count: int, low: int, high: int) -> str:
+    """The palette colour for ``count`` between the smallest and largest non-zero counts (0 gets the palest).
+
+    Scaling between the extremes keeps differences visible when every province has some activity.
+    """
+    if count <= 0 or high <= 0:
         return PALETTE[0]
-    return PALETTE[1 + min(len(PALETTE) - 2, int((len(PALETTE) - 1) * count / (peak + 1)))]
+    steps = len(PALETTE) - 1  # colours left for non-zero counts
+    if high == low:
+        return PALETTE[steps]
+    return PALETTE[1 + int((steps - 1) * (count - low) / (high - low))]
 
 
 def province_map_svg(counts: dict[str, int], *, labels: dict[str, str], browse_url: str, title: str) -> str:
     """The eight provinces shaded by activity count; each links to the archive filtered on it."""
-    peak = max(counts.values(), default=0)
+    non_zero = [c for c in counts.values() if c > 0]
+    low, high = min(non_zero, default=0), max(non_zero, default=0)
     parts = []
     for key, points in PROVINCE_SHAPES.items():
         count = counts.get(key, 0)
         cx = sum(x for x, _ in points) / len(points)
         cy = sum(y for _, y in points) / len(points)
-        fill = shade(count, peak)
+        fill = shade(count, low, high)
         text_fill = "#fff" if fill in PALETTE[3:] else "#1d2730"
         parts.append(format_html(
             '<a href="{url}?province={key}" data-province="{key}" data-count="{count}">'

@@ -146,3 +146,13 @@ def test_sitemap_lists_permalinks(client, three):
     """The sitemap lists the activities at their permalinks."""
     xml = client.get("/sitemap.xml").content.decode()
     assert "/archive/2017/B-2017-1/" in xml
+
+
+def test_map_shading_spreads_between_the_extremes():
+    """No activity is palest; the fewest and the most get the lightest and darkest of the other shades."""
+    from archive.charts import PALETTE, shade
+
+    assert shade(0, 11, 17) == PALETTE[0]
+    assert shade(11, 11, 17) == PALETTE[1]
+    assert shade(17, 11, 17) == PALETTE[-1]
+    assert PALETTE.index(shade(14, 11, 17)) in (2, 3, 4)
