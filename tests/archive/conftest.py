@@ -3,19 +3,32 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from archive.models import ArchiveIndexPage
 from archive.services import ActivityData, PartnerData, activity_upsert
-from config.demo_pages import ensure_snippet
+from config.demo_pages import ensure_snippet, locale
 from courses.models import Theme
 from home import demo as home_demo
 
 THEMES = [("governance", "تحسين الحكامة", "Amélioration de la gouvernance"), ("gis", "نظم المعلومات الجغرافية", "Systèmes d'information géographique"), ("gender-approach", "مقاربة النوع", "L'approche genre")]
 
 
+def _ensure_wagtail_roots():
+    # A transactional test (live server) flushes the tables, including the root page and root
+    # collection that Wagtail's data migrations created; put them back when they are gone.
+    from wagtail.models import Collection, Page
+
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale("ar"), content_type=ContentType.objects.get_for_model(Page)))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def archive_index(db):
     """The Arabic archive index page (its French translation exists too) with three themes."""
+    _ensure_wagtail_roots()
     homes = home_demo.load()
     for order, (slug, ar, fr) in enumerate(THEMES, start=1):
         ensure_snippet(Theme, lookup={"slug": slug}, translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}})

@@ -5,8 +5,7 @@ import subprocess
 
 import pytest
 
-# serialized_rollback restores the root page (a data migration) that the flush after each test removes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
