@@ -66,3 +66,6 @@ def test_visitor_narrows_opens_plays_and_downloads(page, live_server, archive_wi
     assert download.suggested_filename.startswith("programme-sig") and download.suggested_filename.endswith(".pdf")
     with open(download.path(), "rb") as handle:
         assert handle.read().startswith(b"%PDF")
+    # stop streaming the video so the live server has no open response when the test ends
+    video.evaluate("v => { v.pause(); v.removeAttribute('src'); v.load(); }")
+    page.goto("about:blank")
