@@ -20,3 +20,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 AXES_ENABLED = True
+# Archive demo: a handful of generated entries and no ffmpeg video keep `load_demo` quick in tests.
+ARCHIVE_DEMO_GENERATED = 6
+ARCHIVE_DEMO_MEDIA = False

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from archive import demo as archive_demo
 from courses import demo as courses_demo
 from home import demo as home_demo
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             homes = home_demo.load()
             modules = courses_demo.load(homes)
+            archive_demo.load(homes)
             accounts = accounts_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(modules)} modules in Arabic and French."))
         self.stdout.write("Demo accounts (log in at /accounts/login/, the admin at /admin/):")

@@ -1,0 +1,129 @@
+"""Public views of the archive index's sub-routes (browse, timeline, map, statistics, exports)."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts.regions import Province
+
+from . import charts, exporter
+from .models import ActivityType
+from .selectors import (
+    ArchiveFilters,
+    activities_by_year,
+    archive_statistics,
+    facets,
+    filtered_activities,
+    province_counts,
+)
+
+PAGE_SIZE = 20
+FACET_PARAMS = {"year": "year", "type": "type", "theme": "theme", "province": "province", "trainer": "trainer", "partner": "partner"}
+
+
+def _toggle_url(query, name: str, value: str) -> str:
+    """The browse query with ``name=value`` added, or removed if present; back to page 1."""
+    params = [(k, v) for k in query for v in query.getlist(k) if k != "page"]
+    if (name, value) in params:
+        params.remove((name, value))
+    else:
+        params.append((name, value))
+    return "?" + urlencode(params) if params else "?"
+
+
+def browse_context(request, *, index_page) -> dict:
+    """Filters, facets with counts and toggle links, and the current page of results."""
+    filters = ArchiveFilters.from_querydict(request.GET)
+    activities = filtered_activities(locale=index_page.locale, filters=filters)
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    facet_data = facets(locale=index_page.locale, filters=filters)
+    for key, facet in facet_data.items():
+        for option in facet.options:
+            param = FACET_PARAMS.get(key, option.value)
+            value = option.value if key in FACET_PARAMS else "1"
+            option.url = _toggle_url(request.GET, param, value)
+    facet_data["media"].options[0].label = _("With a video")
+    facet_data["media"].options[1].label = _("With documents")
+    query_without_page = urlencode([(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"])
+    return {
+        "filters": filters,
+        "activities_page": page,
+        "facets": facet_data,
+        "facet_groups": [
+            (key, title, facet_data[key]) for key, title in [
+                ("year", _("Year")), ("type", _("Type")), ("theme", _("Theme")), ("province", _("Province")),
+                ("trainer", _("Trainer or speaker")), ("partner", _("Partner")), ("media", _("Media")),
+            ]
+        ],
+        "query_string": query_without_page,
+        "sorts": [("date", _("Newest first")), ("date-asc", _("Oldest first")), ("title", _("Title"))],
+        "year_from": request.GET.get("year_from", ""),
+        "year_to": request.GET.get("year_to", ""),
+    }
+
+
+def _render(request, index_page, template, context):
+    context = {"page": index_page, "self": index_page, "index_page": index_page, **context}
+    return TemplateResponse(request, template, context)
+
+
+def timeline(request, *, index_page):
+    return _render(request, index_page, "archive/timeline.html", {"years": activities_by_year(locale=index_page.locale)})
+
+
+def province_map(request, *, index_page):
+    counts = province_counts(locale=index_page.locale)
+    labels = dict(Province.choices)
+    return _render(request, index_page, "archive/map.html", {
+        "map_svg": charts.province_map_svg(counts, labels=labels, browse_url=index_page.url, title=_("Activities by province")),
+        "rows": [(labels[key], key, counts.get(key, 0)) for key in Province.values],
+    })
+
+
+def statistics(request, *, index_page):
+    stats = archive_statistics(locale=index_page.locale)
+    totals = stats["totals"]
+    categories = [
+        (_("Elected members"), totals["elected_women"], totals["elected_men"]),
+        (_("Staff"), totals["staff_women"], totals["staff_men"]),
+        (_("Others"), totals["other_women"], totals["other_men"]),
+    ]
+    return _render(request, index_page, "archive/statistics.html", {
+        "stats": stats,
+        "totals": totals,
+        "categories": categories,
+        "year_chart": charts.bar_chart_svg(
+            [(str(r["year"]), r["activities"]) for r in stats["by_year"]], title=_("Activities per year"), chart_id="chart-year"),
+        "year_beneficiaries_chart": charts.bar_chart_svg(
+            [(str(r["year"]), r["beneficiaries"]) for r in stats["by_year"]], title=_("Beneficiaries per year"), chart_id="chart-year-b"),
+        "theme_chart": charts.hbar_chart_svg(
+            [(r["label"], r["activities"]) for r in stats["by_theme"]], title=_("Activities per theme"), chart_id="chart-theme"),
+        "province_chart": charts.hbar_chart_svg(
+            [(r["label"], r["activities"]) for r in stats["by_province"]], title=_("Activities per province"), chart_id="chart-province"),
+        "gender_chart": charts.split_bar_svg(
+            [(_("Women"), totals["women"]), (_("Men"), totals["men"])], title=_("Beneficiaries by gender"), chart_id="chart-gender"),
+    })
+
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", exporter.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exporter.to_xlsx),
+    "json": ("application/json", exporter.to_json),
+}
+
+
+def export(request, *, index_page, fmt: str):
+    """The browse view's current selection (or the whole archive) as a file."""
+    filters = ArchiveFilters.from_querydict(request.GET)
+    rows = exporter.export_rows(filtered_activities(locale=index_page.locale, filters=filters))
+    content_type, writer = EXPORT_TYPES[fmt]
+    response = HttpResponse(writer(rows), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="takwin-archive.{fmt}"'
+    return response
+
+
+def type_label(value: str) -> str:
+    return str(dict(ActivityType.choices).get(value, value))

@@ -1,0 +1,181 @@
+"""Importing spreadsheets (dry run, every kind of bad row, ZIP attachments, re-import) and exporting."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook, load_workbook
+
+from archive.exporter import escape_formula, export_rows, to_csv, to_json, to_xlsx
+from archive.importer import COLUMNS, run_import
+from archive.models import ActivityPage
+from archive.selectors import activity_list
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "reference": "MDE-2014-003", "type": "seminar", "title_ar": "ندوة الميزانية", "title_fr": "Séminaire sur le budget",
+    "start_date": "2014-04-10", "end_date": "12/04/2014", "province": "Essaouira", "commune": "Essaouira",
+    "themes": "governance;gis", "trainers": "Salma Idrissi|Trésorerie générale|state-official",
+    "partners_ar": "الخزينة العامة", "partners_fr": "Trésorerie générale du Royaume",
+    "elected_women": "4", "elected_men": "6", "total": "10", "attachments": "programme.pdf",
+}
+
+
+def sheet(*rows, columns=COLUMNS) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def zip_of(**files) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name.replace("__", "/"), content)
+    buffer.seek(0)
+    return buffer
+
+
+def test_dry_run_reports_and_writes_nothing(archive_index):
+    """A dry run of a good file reports one creation and writes no page."""
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv", zip_file=zip_of(**{"programme.pdf": b"%PDF-1.4"}))
+    assert report.ok and report.created == 1 and not report.written
+    assert not ActivityPage.objects.exists()
+
+
+BAD_ROWS = [
+    ({"start_date": "2014-02-30"}, "is not a real date"),
+    ({"start_date": "next week"}, "is not a date"),
+    ({"end_date": "2014-04-01"}, "is before the start date"),
+    ({"province": "Casablanca"}, "Unknown province"),
+    ({"elected_women": "-3", "total": "3"}, "cannot be negative"),
+    ({"total": "11"}, "does not add up"),
+    ({"themes": "astrology"}, "Unknown theme"),
+    ({"type": "party"}, "Unknown type"),
+    ({"title_ar": ""}, "is empty"),
+    ({"attachments": "missing.pdf"}, "is not in the ZIP file"),
+    ({"elected_men": "six"}, "is not a whole number"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), BAD_ROWS)
+def test_every_kind_of_bad_row_is_reported(archive_index, change, message):
+    """Each kind of bad cell gives a clear message naming the row, and nothing is imported."""
+    report = run_import(index=archive_index, data=sheet(GOOD | change), filename="a.csv",
+                        zip_file=zip_of(**{"programme.pdf": b"x"}), dry_run=False, language="en")
+    assert not report.ok and not report.written
+    assert report.rows[0].number == 2
+    assert any(message in error for error in report.rows[0].errors), report.rows[0].errors
+    assert not ActivityPage.objects.exists()
+
+
+def test_all_problems_of_a_file_are_reported_in_french_and_nothing_half_imported(archive_index):
+    """Good rows are not written when another row fails; every bad row is reported, in French, with duplicates."""
+    rows = [GOOD, GOOD | {"reference": "MDE-2014-004", "province": "Tanger"}, GOOD | {"title_ar": "نسخة"}]
+    report = run_import(index=archive_index, data=sheet(*rows), filename="a.csv",
+                        zip_file=zip_of(**{"programme.pdf": b"x"}), dry_run=False, language="fr")
+    assert not report.written
+    assert report.rows[0].errors == []
+    assert any("Province inconnue" in e for e in report.rows[1].errors), report.rows[1].errors
+    assert any("figure déjà à la ligne 2" in e for e in report.rows[2].errors), report.rows[2].errors
+    assert not ActivityPage.objects.exists()
+
+
+def test_import_then_reimport_updates_without_duplicates(archive_index):
+    """A real import creates the Arabic and French pages with the attachment; re-importing updates them."""
+    files = {"programme.pdf": b"%PDF-1.4 programme"}
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv", zip_file=zip_of(**files), dry_run=False)
+    assert report.written and report.created == 1
+    page = ActivityPage.objects.get(reference_code="MDE-2014-003", locale__language_code="ar")
+    assert page.province == "essaouira" and page.end_date.isoformat() == "2014-04-12"
+    assert [d.document.title for d in page.documents.all()] == ["programme.pdf"]
+    assert sorted(t.slug for t in page.themes.all()) == ["gis", "governance"]
+    report = run_import(index=archive_index, data=sheet(GOOD | {"title_fr": "Séminaire budgétaire"}), filename="a.csv",
+                        zip_file=zip_of(**files), dry_run=False)
+    assert report.written and report.updated == 1 and report.created == 0
+    assert ActivityPage.objects.filter(reference_code="MDE-2014-003").count() == 2
+    fr = ActivityPage.objects.get(reference_code="MDE-2014-003", locale__language_code="fr")
+    assert fr.title == "Séminaire budgétaire"
+    assert fr.documents.count() == 1 and page.documents.count() == 1
+
+
+def test_xlsx_with_real_dates_is_imported(archive_index):
+    """An XLSX sheet whose dates are real spreadsheet dates is imported."""
+    import datetime
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(COLUMNS)
+    row = GOOD | {"start_date": datetime.datetime(2014, 4, 10), "end_date": datetime.datetime(2014, 4, 12), "attachments": "", "elected_women": 4, "elected_men": 6, "total": 10}
+    ws.append([row.get(c, None) for c in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = run_import(index=archive_index, data=buffer.getvalue(), filename="plan.xlsx", dry_run=False)
+    assert report.written, report.rows[0].errors
+    assert ActivityPage.objects.get(locale__language_code="ar").beneficiaries_total == 10
+
+
+def test_zip_with_path_traversal_is_refused(archive_index):
+    """A ZIP member climbing out with '..' is refused and the import does not run."""
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv",
+                        zip_file=zip_of(**{"programme.pdf": b"x", "..__..__evil.pdf": b"x"}), dry_run=False, language="en")
+    assert any("unsafe path" in e for e in report.file_errors)
+    assert not report.written and not ActivityPage.objects.exists()
+
+
+def test_zip_over_the_size_limit_is_refused(archive_index, settings):
+    """Attachments larger than ARCHIVE_IMPORT_MAX_ZIP_BYTES once unpacked are refused."""
+    settings.ARCHIVE_IMPORT_MAX_ZIP_BYTES = 1024 * 1024
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv",
+                        zip_file=zip_of(**{"programme.pdf": b"0" * (1024 * 1024 + 1)}), language="en")
+    assert any("larger than the limit" in e for e in report.file_errors)
+
+
+def test_unreadable_files_are_reported(archive_index):
+    """A non-spreadsheet or a broken XLSX gives a file-level message, not a crash."""
+    assert run_import(index=archive_index, data=b"x", filename="a.pdf", language="en").file_errors == ["Only CSV and XLSX files can be imported."]
+    assert run_import(index=archive_index, data=b"not a zip", filename="a.xlsx", language="en").file_errors == ["The XLSX file cannot be read."]
+    assert run_import(index=archive_index, data=b"\xff\xfe\x00", filename="a.csv", language="en").file_errors == ["The CSV file must be encoded in UTF-8."]
+
+
+def test_management_command_dry_run_then_commit(archive_index, tmp_path):
+    """The command checks by default, imports with --commit, and fails loudly on a bad file."""
+    good = tmp_path / "good.csv"
+    good.write_bytes(sheet(GOOD | {"attachments": ""}))
+    out = io.StringIO()
+    call_command("import_activities", str(good), stdout=out)
+    assert "dry run" in out.getvalue() and not ActivityPage.objects.exists()
+    call_command("import_activities", str(good), "--commit", stdout=out)
+    assert ActivityPage.objects.count() == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(sheet(GOOD | {"province": "Atlantis"}))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_activities", str(bad), "--commit", stdout=out, stderr=io.StringIO())
+
+
+def test_formula_injection_is_escaped():
+    """Strings starting with =, +, -, @ become text; numbers are untouched."""
+    assert [escape_formula(v) for v in ["=1+1", "+x", "-x", "@SUM(A1)", "ok", -3]] == ["'=1+1", "'+x", "'-x", "'@SUM(A1)", "ok", -3]
+
+
+def test_export_round_trips_and_escapes(archive_index, make_activity, django_assert_num_queries):
+    """CSV, XLSX and JSON exports hold every activity once, with the French title and escaped formulas."""
+    make_activity(titles={"ar": "=HYPERLINK(\"x\")", "fr": "Atelier"})
+    make_activity("MDE-2017-002")
+    qs = activity_list(locale=archive_index.locale)
+    with django_assert_num_queries(6):
+        rows = export_rows(qs)
+    assert {r["reference"] for r in rows} == {"MDE-2017-001", "MDE-2017-002"}
+    parsed = list(csv.DictReader(io.StringIO(to_csv(rows).decode("utf-8-sig"))))
+    first = next(r for r in parsed if r["reference"] == "MDE-2017-001")
+    assert first["title_ar"].startswith("'=") and first["title_fr"] == "Atelier" and first["total"] == "20"
+    sheet_rows = list(load_workbook(io.BytesIO(to_xlsx(rows))).active.iter_rows(values_only=True))
+    assert sheet_rows[0][0] == "reference" and len(sheet_rows) == 3
+    assert len(json.loads(to_json(rows))["activities"]) == 2
