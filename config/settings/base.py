@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "courses",
     "lessons",
     "media_pipeline",
+    "wagtailmedia",
     "archive",
     "search",
     "wagtail.contrib.simple_translation",
@@ -224,6 +225,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "odp", "ods", "pdf", "ppt
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
 }
+
+# wagtailmedia's library, admin and chooser, on the pipeline's model (transcoding, HLS).
+WAGTAILMEDIA = {"MEDIA_MODEL": "media_pipeline.MediaAsset"}
 
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
