@@ -158,11 +158,14 @@ def run(
             key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
             if key == "out_time_us" and value.lstrip("-").isdigit():
                 out_time = max(out_time, int(value) / 1_000_000)
-            elif key == "progress" and on_progress is not None:
-                if on_progress(Progress(out_time, value == "end")) is False:
-                    cancelled = True
-                    proc.terminate()
-                    break
+            elif (
+                key == "progress"
+                and on_progress is not None
+                and on_progress(Progress(out_time, value == "end")) is False
+            ):
+                cancelled = True
+                proc.terminate()
+                break
             if timeout and time.monotonic() - started > timeout:
                 proc.kill()
                 raise FFmpegError("ffmpeg timed out", "\n".join(tail))

@@ -15,9 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from . import get_media_model
 from . import ffmpeg as ff
-from . import ladder
+from . import get_media_model, ladder
 from .conf import setting
 from .models import Caption, Encode, MediaStatus, Rendition
 from .storage import delete_names, delete_prefix, local_copy, put, storage

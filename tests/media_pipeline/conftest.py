@@ -6,7 +6,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -68,6 +67,14 @@ def _small_segments(settings):
     settings.MEDIA_PIPELINE_PROGRESS_INTERVAL = 0
 
 
+@pytest.fixture
+def root_collection(db):
+    """Wagtail's root collection (transactional tests flush the one the migrations made)."""
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def upload(user, path: Path, name: str | None = None, capture=None):
     """Create an asset from a file through the service, running the on-commit task."""
     from media_pipeline.services import asset_create
@@ -112,8 +119,9 @@ def moto_server():
 
     port = _free_port(8115)
     exe = Path(sys.executable).parent / "moto_server"
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+    proc = subprocess.Popen(
+        [str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
