@@ -34,7 +34,9 @@ DEFAULTS = {
     "STALL_SECONDS": 600,
     "UPLOAD_DIR": None,  # default: MEDIA_ROOT/../tus or a temp folder
     "UPLOAD_EXPIRY_HOURS": 24,
+    # The uploader's chunk (8-50 MiB keeps every request under common proxy body limits).
     "CHUNK_SIZE": 16 * 1024**2,
+    "MAX_CHUNK_SIZE": 52 * 1024**2,
     "VIDEO_EXTENSIONS": ["mp4", "mov", "mkv", "webm", "3gp", "avi", "mts", "m4v"],
     "AUDIO_EXTENSIONS": ["m4a", "mp3", "wav", "ogg", "aac", "flac"],
 }
