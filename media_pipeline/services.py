@@ -72,6 +72,7 @@ def asset_create(*, user, file: File, filename: str, title: str = "", collection
         original_filename=os.path.basename(filename.replace("\\", "/"))[:255],
         uploaded_by_user=user,
         collection=collection or Collection.get_first_root_node(),
+        status=MediaStatus.QUEUED,  # asset_enqueue below sends the task; the save signal must not
     )
     asset.file.save(f"{uuid.uuid4().hex[:12]}-{clean}", file, save=False)
     asset.full_clean(exclude=["file", "thumbnail"])

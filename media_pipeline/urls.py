@@ -10,4 +10,5 @@ urlpatterns = [
     path("tus/<uuid:key>", csrf_protect(views.tus_upload), name="tus_upload"),
     path("status/<int:pk>.json", views.status, name="status"),
     path("recordings/", views.my_recordings, name="my_recordings"),
+    path("recordings/<int:pk>/", views.watch, name="watch"),
 ]

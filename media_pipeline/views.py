@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from . import get_media_model, tus
 from .conf import setting
 from .models import TusUpload
-from .selectors import assets_of_user, status_payload
+from .selectors import assets_of_user, player_sources, status_payload
 
 TUS_VERSION = "1.0.0"
 
@@ -145,3 +145,12 @@ def my_recordings(request):
         "chunk_size": setting("CHUNK_SIZE"),
         "max_size": setting("MAX_UPLOAD_SIZE"),
     })
+
+
+@login_required
+def watch(request, pk: int):
+    """Preview of one recording in the player, for its uploader and editors."""
+    asset = get_object_or_404(get_media_model().objects.select_related("current_encode"), pk=pk)
+    if asset.uploaded_by_user_id != request.user.pk and not request.user.has_perm("media_pipeline.change_mediaasset"):
+        raise Http404
+    return render(request, "media_pipeline/watch.html", {"asset": asset, "player": player_sources(asset)})
