@@ -50,7 +50,6 @@
     this.speed = root.querySelector("[data-control=speed]");
     this.captions = root.querySelector("[data-control=captions]");
     this.playButton = root.querySelector("[data-action=play]");
-    this.rtl = getComputedStyle(root).direction === "rtl";
     this.resumeAt = parseFloat(root.dataset.resumeAt || "0") || 0;
     this.progressUrl = root.dataset.progressUrl || "";
     this.hls = null;
@@ -172,7 +171,8 @@
   Player.prototype.key = function (e) {
     var v = this.video, t = e.target.tagName;
     if (t === "SELECT" || (t === "INPUT" && /Arrow/.test(e.key))) { return; }
-    var forward = this.rtl ? "ArrowLeft" : "ArrowRight", back = this.rtl ? "ArrowRight" : "ArrowLeft";
+    // The timeline runs left to right in Arabic too, so the arrows keep their meaning.
+    var forward = "ArrowRight", back = "ArrowLeft";
     if (e.key === " " || e.key === "k") { if (t === "BUTTON" && e.key === " ") { return; } this.toggle(); }
     else if (e.key === forward) { v.currentTime = Math.min(v.duration || 0, v.currentTime + 5); }
     else if (e.key === back) { v.currentTime = Math.max(0, v.currentTime - 5); }
@@ -184,7 +184,6 @@
 
   Player.prototype.timeAt = function (e) {
     var r = this.seek.getBoundingClientRect(), f = (e.clientX - r.left) / r.width;
-    if (this.rtl) { f = 1 - f; }
     return Math.max(0, Math.min(1, f)) * (parseFloat(this.seek.max) || 0);
   };
 
@@ -198,8 +197,10 @@
     thumb.style.inlineSize = cue.w + "px";
     thumb.style.blockSize = cue.h + "px";
     box.querySelector(".mp-player__preview-time").textContent = clock(time);
-    var fraction = time / (parseFloat(this.seek.max) || 1);
-    box.style.insetInlineStart = "calc(" + (fraction * 100).toFixed(2) + "% - " + cue.w / 2 + "px)";
+    // Centre the preview over the pointed time; the timeline is physically left-to-right.
+    var stage = this.root.querySelector(".mp-player__stage").getBoundingClientRect(), r = this.seek.getBoundingClientRect();
+    var x = r.left - stage.left + r.width * time / (parseFloat(this.seek.max) || 1) - cue.w / 2;
+    box.style.left = Math.max(4, Math.min(stage.width - cue.w - 4, x)) + "px";
     box.hidden = false;
   };
 
