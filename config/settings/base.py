@@ -227,7 +227,12 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 # wagtailmedia's library, admin and chooser, on the pipeline's model (transcoding, HLS).
-WAGTAILMEDIA = {"MEDIA_MODEL": "media_pipeline.MediaAsset"}
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media_pipeline.MediaAsset",
+    # What phones and cameras record; media_pipeline transcodes all of them.
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "mov", "mkv", "webm", "3gp", "avi", "mts"],
+    "AUDIO_EXTENSIONS": ["m4a", "mp3", "wav", "ogg", "aac", "flac"],
+}
 
 # --- E-mail ---------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
