@@ -22,7 +22,7 @@ def trainer():
 
 @pytest.fixture
 def ready(trainer, clips, django_capture_on_commit_callbacks):
-    return upload(trainer, clips["landscape.mp4"], capture=django_capture_on_commit_callbacks)
+    return upload(trainer, clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
 
 
 def test_my_recordings_lists_own_recordings_with_uploader(client, trainer, ready):
