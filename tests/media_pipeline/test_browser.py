@@ -58,3 +58,7 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
     page.wait_for_function("document.querySelector('video').currentTime > 0.5 && !document.querySelector('video').paused",
                            timeout=30_000)
     assert page.evaluate("localStorage.getItem('takwin.player.quality')") == "audio"
+    # Stop fetching segments before the live server shuts down.
+    page.evaluate("document.querySelector('[data-player]').takwinPlayer.hls && "
+                  "document.querySelector('[data-player]').takwinPlayer.hls.destroy()")
+    page.goto("about:blank")
