@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("my/", course_views.dashboard, name="dashboard"),
     path("search/", search_views.search, name="search"),
+    path("media-pipeline/", include("media_pipeline.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,0 +1,11 @@
+"""Takwin's media pipeline: resumable uploads, one-decode ffmpeg ladder, HLS on any storage.
+
+Content apps import this package; it imports none of them.
+"""
+
+
+def get_media_model():
+    """Return the media model configured in ``WAGTAILMEDIA["MEDIA_MODEL"]`` (the pipeline's by default)."""
+    from wagtailmedia import get_media_model as wagtailmedia_get_media_model
+
+    return wagtailmedia_get_media_model()

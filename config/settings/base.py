@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "courses",
     "lessons",
     "media_pipeline",
+    "wagtailmedia",
     "archive",
     "search",
     "wagtail.contrib.simple_translation",
@@ -224,6 +225,14 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "odp", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database"},
+}
+
+# wagtailmedia's library, admin and chooser, on the pipeline's model (transcoding, HLS).
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media_pipeline.MediaAsset",
+    # What phones and cameras record; media_pipeline transcodes all of them.
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "mov", "mkv", "webm", "3gp", "avi", "mts"],
+    "AUDIO_EXTENSIONS": ["m4a", "mp3", "wav", "ogg", "aac", "flac"],
 }
 
 # --- E-mail ---------------------------------------------------------------------

@@ -1,0 +1,145 @@
+"""Transcode benchmark: the pipeline's one-decode ladder vs ffmpeg's floor vs one process per rung.
+
+    .venv/bin/python benchmarks/transcode.py [--seconds 60]
+
+Generates a 1080p30 clip, then times in one run: (1) the pipeline (probe, one ffmpeg
+with `split`, MP4/audio remux, playlists), (2) the floor: one hand-written ffmpeg
+command producing the same HLS rungs, audio, poster and storyboard, (3) the naive
+way: one ffmpeg process per output, each decoding the source again. Prints each
+rung's bitrate and SSIM against the source.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from media_pipeline import ffmpeg as ff  # noqa: E402
+from media_pipeline import ladder  # noqa: E402
+from media_pipeline.services import _finish_outputs  # noqa: E402
+
+FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-v", "error"]
+
+
+def sh(args: list[str]) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return done.stderr
+
+
+def timed(fn) -> float:
+    start = time.monotonic()
+    fn()
+    return time.monotonic() - start
+
+
+def make_source(path: Path, seconds: int) -> None:
+    # A moving test pattern with noise, so the encoder has real work (like a camera's grain).
+    sh([*FFMPEG, "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency=300:sample_rate=48000:duration={seconds}",
+        "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "16M",
+        "-c:a", "aac", "-b:a", "128k", "-shortest", str(path)])
+
+
+def hls_opts(out: Path, folder: str) -> list[str]:
+    return ["-f", "hls", "-hls_time", "6", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+            "-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename", str(out / folder / "seg_%05d.m4s"),
+            str(out / folder / "index.m3u8")]
+
+
+RUNGS = [(256, 144, 150), (426, 240, 300), (640, 360, 600), (854, 480, 1000), (1280, 720, 2000)]
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "23", "-g", "60", "-keyint_min", "60",
+        "-sc_threshold", "0"]
+
+
+def floor(src: Path, out: Path) -> None:
+    """One ffmpeg command written by hand: the least any ladder with these outputs can cost."""
+    for folder in ["audio"] + [f"{h}p" for _, h, _ in RUNGS]:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    graph = ("[0:v]split=7[a][b][c][d][e][p][s];" + ";".join(
+        f"[{x}]scale={w}:{h}[v{h}]" for x, (w, h, _) in zip("abcde", RUNGS, strict=True))
+        + ";[p]trim=start=6,setpts=PTS-STARTPTS,scale=854:480,thumbnail=50[poster]"
+        + ";[s]fps=1/2:round=down,scale=160:90,tile=10x3[sb]")
+    args = [*FFMPEG, "-i", str(src), "-filter_complex", graph]
+    for _, h, rate in RUNGS:
+        args += ["-map", f"[v{h}]", "-an", *X264, "-maxrate", f"{rate}k", "-bufsize", f"{2 * rate}k", *hls_opts(out, f"{h}p")]
+    args += ["-map", "0:a", "-vn", "-c:a", "aac", "-b:a", "48k", "-ac", "1", *hls_opts(out, "audio")]
+    args += ["-map", "[poster]", "-frames:v", "1", "-update", "1", str(out / "poster.jpg")]
+    args += ["-map", "[sb]", "-frames:v", "1", "-update", "1", str(out / "storyboard.jpg")]
+    sh(args)
+
+
+def naive(src: Path, out: Path) -> None:
+    """One ffmpeg per output, each decoding the 1080p source again (what PeerTube-style pipelines do)."""
+    for w, h, rate in RUNGS:
+        (out / f"{h}p").mkdir(parents=True, exist_ok=True)
+        sh([*FFMPEG, "-i", str(src), "-an", "-vf", f"scale={w}:{h}", *X264, "-maxrate", f"{rate}k",
+            "-bufsize", f"{2 * rate}k", *hls_opts(out, f"{h}p")])
+    (out / "audio").mkdir(parents=True, exist_ok=True)
+    sh([*FFMPEG, "-i", str(src), "-vn", "-c:a", "aac", "-b:a", "48k", "-ac", "1", *hls_opts(out, "audio")])
+    sh([*FFMPEG, "-ss", "6", "-i", str(src), "-vf", "scale=854:480,thumbnail=50", "-frames:v", "1", str(out / "poster.jpg")])
+    sh([*FFMPEG, "-i", str(src), "-vf", "fps=1/2:round=down,scale=160:90,tile=10x3", "-frames:v", "1",
+        "-update", "1", str(out / "storyboard.jpg")])
+
+
+def pipeline(src: Path, out: Path) -> ladder.Plan:
+    summary = ff.summarize(ff.probe(src))
+    p = ladder.plan(summary)
+    ff.run(ladder.command(src, out, p))
+    _finish_outputs(out, p)
+    return p
+
+
+def ssim(rung_playlist: Path, src: Path) -> float:
+    log = sh(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(rung_playlist), "-i", str(src), "-lavfi",
+              "[0:v]scale=1920:1080:flags=bicubic[a];[a][1:v]ssim", "-f", "null", "-"])
+    match = re.search(r"All:([0-9.]+)", log)
+    return float(match.group(1)) if match else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="takwin-bench-") as tmp:
+        tmp = Path(tmp)
+        src = tmp / "source-1080p.mp4"
+        print(f"generating a {args.seconds} s 1080p30 source ...", flush=True)
+        make_source(src, args.seconds)
+        print(f"source: {src.stat().st_size / 1e6:.1f} MB, {src.stat().st_size * 8 / args.seconds / 1e6:.1f} Mbit/s")
+        results = {}
+        plan_holder = {}
+        for name, fn in (("floor", floor), ("pipeline", None), ("naive", naive)):
+            out = tmp / name
+            out.mkdir()
+            if name == "pipeline":
+                results[name] = timed(lambda out=out: plan_holder.setdefault("p", pipeline(src, out)))
+            else:
+                results[name] = timed(lambda fn=fn, out=out: fn(src, out))
+            print(f"{name:9s} {results[name]:7.2f} s", flush=True)
+        print(f"\npipeline / floor = {results['pipeline'] / results['floor']:.3f}  (goal <= 1.10)")
+        print(f"naive / pipeline = {results['naive'] / results['pipeline']:.3f}  (goal >= 1.25)")
+        print(f"naive / floor    = {results['naive'] / results['floor']:.3f}")
+        print("\nrung     size      avg kbit/s  peak kbit/s  SSIM vs source")
+        out = tmp / "pipeline"
+        p = plan_holder["p"]
+        for rung in p.rungs:
+            peak, avg, size = ladder.bandwidth(out / rung.spec)
+            print(f"{rung.spec:6s} {rung.width}x{rung.height:<5d} {avg / 1000:9.0f} {peak / 1000:11.0f}"
+                  f"  {ssim(out / rung.spec / 'index.m3u8', src):.4f}", flush=True)
+        peak, avg, size = ladder.bandwidth(out / "audio")
+        print(f"audio  mono AAC   {avg / 1000:9.0f} {peak / 1000:11.0f}")
+
+
+if __name__ == "__main__":
+    main()

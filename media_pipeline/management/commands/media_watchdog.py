@@ -1,0 +1,13 @@
+"""Queue again the media jobs that stopped reporting progress (run it from cron every few minutes)."""
+
+from django.core.management.base import BaseCommand
+
+from media_pipeline.services import requeue_stalled
+
+
+class Command(BaseCommand):
+    help = "Re-queue media jobs silent for MEDIA_PIPELINE_STALL_SECONDS; clean their partial output."
+
+    def handle(self, *args, **options):
+        ids = requeue_stalled()
+        self.stdout.write(f"re-queued {len(ids)} job(s){': ' + ', '.join(map(str, ids)) if ids else ''}")

@@ -1,0 +1,406 @@
+"""Business logic of the media pipeline: create, encode, publish, cancel, retry, delete."""
+
+import logging
+import os
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from . import ffmpeg as ff
+from . import get_media_model, ladder
+from .conf import setting
+from .models import Caption, Encode, MediaStatus, Rendition
+from .storage import delete_names, delete_prefix, local_copy, put, storage
+
+logger = logging.getLogger(__name__)
+
+
+class PipelineFailure(Exception):
+    """An expected failure with a reason code (see errors.REASONS) and detail for the log."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+
+
+def safe_filename(filename: str) -> str:
+    """A storage-safe base name: no folders (``../``), Unicode letters kept, bounded length."""
+    base = os.path.basename((filename or "").replace("\\", "/")).strip().lstrip(".")
+    stem, ext = os.path.splitext(base)
+    try:
+        clean = get_valid_filename(stem[:80]) or "recording"
+    except Exception:  # get_valid_filename refuses names that clean to nothing
+        clean = "recording"
+    ext = get_valid_filename(ext.lower()) if ext else ""
+    return f"{clean}{ext if ext.startswith('.') else ''}"
+
+
+def media_type_for(filename: str) -> str:
+    """``video`` or ``audio`` from the extension, or raise ValidationError for other files."""
+    ext = os.path.splitext(filename)[1].lower().lstrip(".")
+    if ext in setting("VIDEO_EXTENSIONS"):
+        return "video"
+    if ext in setting("AUDIO_EXTENSIONS"):
+        return "audio"
+    raise ValidationError("extension", code="extension")
+
+
+@transaction.atomic
+def asset_create(*, user, file: File, filename: str, title: str = "", collection=None):
+    """Store an uploaded original and queue its processing once the transaction commits."""
+    from wagtail.models import Collection
+
+    Asset = get_media_model()
+    kind = media_type_for(filename)
+    size = file.size if hasattr(file, "size") else None
+    if size is not None and size > setting("MAX_UPLOAD_SIZE"):
+        raise ValidationError("too_big", code="too_big")
+    clean = safe_filename(filename)
+    asset = Asset(
+        title=(title or os.path.splitext(os.path.basename(filename.replace("\\", "/")))[0] or clean)[:255],
+        type=kind,
+        original_filename=os.path.basename(filename.replace("\\", "/"))[:255],
+        uploaded_by_user=user,
+        collection=collection or Collection.get_first_root_node(),
+        status=MediaStatus.QUEUED,  # asset_enqueue below sends the task; the save signal must not
+    )
+    asset.file.save(f"{uuid.uuid4().hex[:12]}-{clean}", file, save=False)
+    asset.full_clean(exclude=["file", "thumbnail"])
+    asset.save()
+    asset_enqueue(asset=asset)
+    return asset
+
+
+def asset_enqueue(*, asset) -> None:
+    """Mark the asset queued and send its processing task after the commit."""
+    from .tasks import process_asset
+
+    Asset = get_media_model()
+    Asset.objects.filter(pk=asset.pk).update(
+        status=MediaStatus.QUEUED, queued_at=timezone.now(), progress=0, eta_seconds=None, error="", error_log=""
+    )
+    asset.status = MediaStatus.QUEUED
+    pk = asset.pk
+    transaction.on_commit(lambda: process_asset.enqueue(pk))
+
+
+@transaction.atomic
+def asset_retry(*, asset) -> None:
+    """Queue a failed or cancelled asset again."""
+    if asset.status not in (MediaStatus.FAILED, MediaStatus.CANCELLED, MediaStatus.READY):
+        raise ValidationError("This recording is already being processed.")
+    asset_enqueue(asset=asset)
+
+
+@transaction.atomic
+def asset_cancel(*, asset) -> None:
+    """Cancel a queued or running job; a running ffmpeg stops at its next progress report."""
+    Asset = get_media_model()
+    Asset.objects.filter(pk=asset.pk, status__in=[MediaStatus.QUEUED, MediaStatus.PROCESSING]).update(
+        status=MediaStatus.CANCELLED, eta_seconds=None
+    )
+    asset.refresh_from_db()
+
+
+def requeue_stalled(*, now=None) -> list[int]:
+    """Watchdog: queue again every job whose progress stopped for ``STALL_SECONDS``.
+
+    A killed worker leaves its encode behind; the encode is abandoned and its partial
+    files deleted, the asset keeps pointing at its previous (complete) encode.
+    """
+    Asset = get_media_model()
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=setting("STALL_SECONDS"))
+    ids = []
+    for asset in Asset.objects.filter(status=MediaStatus.PROCESSING, progress_at__lt=limit):
+        with transaction.atomic():
+            updated = Asset.objects.filter(pk=asset.pk, status=MediaStatus.PROCESSING, progress_at__lt=limit).update(
+                status=MediaStatus.QUEUED
+            )
+            if not updated:
+                continue
+            stale = list(
+                Encode.objects.filter(asset=asset, status=Encode.Status.RUNNING).values_list("pk", "prefix")
+            )
+            Encode.objects.filter(pk__in=[pk for pk, _ in stale]).update(status=Encode.Status.ABANDONED)
+            prefixes = [prefix for _, prefix in stale]
+            transaction.on_commit(lambda prefixes=prefixes: [delete_prefix(p) for p in prefixes])
+            asset_enqueue(asset=asset)
+            ids.append(asset.pk)
+    return ids
+
+
+def schedule_file_deletion(names: list[str]) -> None:
+    """Delete stored files once the current transaction commits (never before)."""
+    from .tasks import delete_files
+
+    names = [n for n in names if n]
+    if names:
+        transaction.on_commit(lambda: delete_files.enqueue(names))
+
+
+def asset_files(asset) -> list[str]:
+    """Every stored name belonging to an asset: original, encodes, captions."""
+    names = [asset.file.name] if asset.file else []
+    if asset.thumbnail:
+        names.append(asset.thumbnail.name)
+    for encode in asset.encodes.all():
+        names += encode.files
+    names += [c.file.name for c in asset.captions.all()]
+    return names
+
+
+# --- processing -------------------------------------------------------------------------
+
+
+class _Tracker:
+    """Saves percent and ETA every few seconds; tells ffmpeg to stop when cancelled."""
+
+    def __init__(self, asset_id: int, duration: float):
+        self.asset_id = asset_id
+        self.duration = max(duration, 0.001)
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, progress: ff.Progress) -> bool:
+        now = time.monotonic()
+        if not progress.done and now - self.last < setting("PROGRESS_INTERVAL"):
+            return True
+        self.last = now
+        percent = min(99.0, max(0.0, progress.seconds / self.duration * 100))
+        elapsed = now - self.started
+        eta = int(elapsed * (100 - percent) / percent) if percent > 0 else None
+        Asset = get_media_model()
+        alive = Asset.objects.filter(pk=self.asset_id, status=MediaStatus.PROCESSING).update(
+            progress=percent, eta_seconds=eta, progress_at=timezone.now()
+        )
+        return bool(alive)
+
+
+def _probe(asset, source: str) -> dict:
+    if os.path.getsize(source) == 0:
+        raise PipelineFailure("empty")
+    try:
+        summary = ff.summarize(ff.probe(source))
+    except ff.FFmpegError as exc:
+        raise PipelineFailure("unreadable", exc.tail) from exc
+    video = ff.first_stream(summary, "video")
+    asset.probe = summary
+    asset.duration = round(summary["duration"], 3)
+    asset.width = video["width"] if video else None
+    asset.height = video["height"] if video else None
+    asset.type = "video" if video else "audio"
+    type(asset).objects.filter(pk=asset.pk).update(
+        probe=asset.probe, duration=asset.duration, width=asset.width, height=asset.height, type=asset.type
+    )
+    return summary
+
+
+def _plan(summary: dict) -> ladder.Plan:
+    try:
+        return ladder.plan(summary)
+    except ladder.PlanError as exc:
+        text = str(exc)
+        if "stream" in text:
+            code = "no_streams"
+        elif "dimension" in text:
+            code = "dimensions"
+        else:
+            code = "duration"
+        raise PipelineFailure(code, text) from exc
+
+
+def _finish_outputs(out: Path, p: ladder.Plan) -> dict:
+    """Derive the MP4, audio file, storyboard track and master playlist; return what to store."""
+    result = {"variants": [], "audio": None}
+    if p.audio:
+        peak, avg, size = ladder.bandwidth(out / "audio")
+        result["audio"] = {"uri": "audio/index.m3u8", "bandwidth": peak, "average_bandwidth": avg, "size": size}
+        ff.run(["-i", str(out / "audio" / "index.m3u8"), "-c", "copy", "-movflags", "+faststart", str(out / "audio.m4a")])
+    for rung in p.rungs:
+        peak, avg, size = ladder.bandwidth(out / rung.spec)
+        info = ff.video_stream_info(out / rung.spec / "index.m3u8")
+        result["variants"].append({
+            "spec": rung.spec, "uri": f"{rung.spec}/index.m3u8", "width": int(info.get("width") or rung.width),
+            "height": int(info.get("height") or rung.height), "bandwidth": peak, "average_bandwidth": avg,
+            "codecs": ladder.codecs_for(info), "frame_rate": float(p.fps), "size": size,
+        })
+    if p.rungs:
+        target = setting("MP4_HEIGHT")
+        mp4_rung = max((r for r in p.rungs if int(r.spec[:-1]) <= target), key=lambda r: int(r.spec[:-1]),
+                       default=p.rungs[0])
+        args = ["-i", str(out / mp4_rung.spec / "index.m3u8")]
+        if p.audio:
+            args += ["-i", str(out / "audio" / "index.m3u8"), "-map", "0:v:0", "-map", "1:a:0"]
+        ff.run([*args, "-c", "copy", "-movflags", "+faststart", str(out / f"video-{mp4_rung.spec}.mp4")])
+        result["mp4"] = f"video-{mp4_rung.spec}.mp4"
+    if p.storyboard and (out / "storyboard.jpg").exists():
+        (out / "storyboard.vtt").write_text(ladder.storyboard_vtt(p.storyboard, p.duration, "storyboard.jpg"))
+    (out / "master.m3u8").write_text(ladder.master_playlist(result["variants"], result["audio"]))
+    return result
+
+
+def _upload_order(out: Path, p: ladder.Plan) -> list[Path]:
+    """Low rungs first, the master playlist last: a half-stored encode is never playable."""
+    ordered: list[Path] = []
+    folders = (["audio"] if p.audio else []) + [r.spec for r in p.rungs]
+    for folder in folders:
+        files = sorted((out / folder).iterdir())
+        ordered += [f for f in files if f.name != "index.m3u8"] + [out / folder / "index.m3u8"]
+    for extra in sorted(out.iterdir()):
+        if extra.is_file() and extra.name != "master.m3u8":
+            ordered.append(extra)
+    ordered.append(out / "master.m3u8")
+    return ordered
+
+
+def asset_process(*, asset_id: int) -> None:
+    """Probe, encode the ladder in one ffmpeg process, store everything, then publish.
+
+    Expected failures (bad input, ffmpeg errors) end in the ``failed`` state with a
+    reason and ffmpeg's tail; they do not raise, so the worker goes on with other jobs.
+    """
+    Asset = get_media_model()
+    asset = Asset.objects.filter(pk=asset_id).first()
+    if asset is None or asset.status not in (MediaStatus.QUEUED, MediaStatus.PROCESSING):
+        return  # deleted, cancelled or already handled
+    key = uuid.uuid4()
+    encode = Encode.objects.create(asset=asset, key=key, prefix=f"media_pipeline/{asset.pk}/{key.hex}")
+    Asset.objects.filter(pk=asset.pk).update(
+        status=MediaStatus.PROCESSING, progress=0, eta_seconds=None, progress_at=timezone.now(),
+        attempts=F("attempts") + 1, error="", error_log="",
+    )
+    stored: list[str] = []
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="takwin-encode-") as tmp:
+            with local_copy(asset.file.name, tmp) as source:
+                summary = asset.probe if asset.probe.get("streams") else _probe(asset, source)
+                p = _plan(summary)
+                out = Path(tmp) / "out"
+                out.mkdir()
+                try:
+                    ff.run(ladder.command(source, out, p), on_progress=_Tracker(asset.pk, p.duration))
+                except ff.FFmpegError as exc:
+                    raise PipelineFailure("encode", exc.tail) from exc
+            try:
+                outputs = _finish_outputs(out, p)
+            except ff.FFmpegError as exc:
+                raise PipelineFailure("encode", exc.tail) from exc
+            try:
+                for path in _upload_order(out, p):
+                    stored.append(put(path, f"{encode.prefix}/{path.relative_to(out).as_posix()}"))
+            except Exception as exc:
+                raise PipelineFailure("storage", repr(exc)) from exc
+        _publish(asset_id=asset.pk, encode=encode, outputs=outputs, stored=stored, wall=time.monotonic() - started)
+    except ff.Cancelled:
+        _abandon(encode, stored)
+    except PipelineFailure as failure:
+        _abandon(encode, stored, status=Encode.Status.FAILED)
+        Asset.objects.filter(pk=asset.pk).update(
+            status=MediaStatus.FAILED, error=failure.code, error_log=(failure.detail or "")[-8000:], eta_seconds=None
+        )
+        logger.info("media %s failed: %s", asset.pk, failure.code)
+    except Exception as exc:
+        _abandon(encode, stored, status=Encode.Status.FAILED)
+        Asset.objects.filter(pk=asset.pk).update(status=MediaStatus.FAILED, error="internal", error_log=repr(exc)[-8000:])
+        raise
+
+
+def _abandon(encode: Encode, stored: list[str], status: str = Encode.Status.ABANDONED) -> None:
+    Encode.objects.filter(pk=encode.pk).update(status=status, finished_at=timezone.now())
+    delete_names(stored)
+
+
+@transaction.atomic
+def _publish(*, asset_id: int, encode: Encode, outputs: dict, stored: list[str], wall: float) -> None:
+    """Point the asset at the new encode, atomically, and drop the previous one after commit."""
+    Asset = get_media_model()
+    asset = Asset.objects.select_for_update().get(pk=asset_id)
+    if asset.status != MediaStatus.PROCESSING:
+        raise ff.Cancelled()
+    prefix = encode.prefix
+    encode.files = stored
+    encode.master = f"{prefix}/master.m3u8"
+    encode.poster = f"{prefix}/poster.jpg" if f"{prefix}/poster.jpg" in stored else ""
+    encode.storyboard_image = f"{prefix}/storyboard.jpg" if f"{prefix}/storyboard.vtt" in stored else ""
+    encode.storyboard_vtt = f"{prefix}/storyboard.vtt" if encode.storyboard_image else ""
+    encode.mp4 = f"{prefix}/{outputs['mp4']}" if outputs.get("mp4") else ""
+    encode.audio = f"{prefix}/audio.m4a" if outputs.get("audio") else ""
+    encode.status = Encode.Status.DONE
+    encode.wall_seconds = round(wall, 3)
+    encode.finished_at = timezone.now()
+    encode.save()
+    previous = asset.current_encode
+    Rendition.objects.filter(asset=asset).delete()
+    rows = []
+    if outputs.get("audio"):
+        a = outputs["audio"]
+        rows.append(Rendition(asset=asset, encode=encode, spec="audio", playlist=f"{prefix}/{a['uri']}",
+                              bandwidth=a["bandwidth"], average_bandwidth=a["average_bandwidth"],
+                              codecs=ladder.AUDIO_CODECS, size=a["size"]))
+    for v in outputs["variants"]:
+        rows.append(Rendition(asset=asset, encode=encode, spec=v["spec"], playlist=f"{prefix}/{v['uri']}",
+                              width=v["width"], height=v["height"], bandwidth=v["bandwidth"],
+                              average_bandwidth=v["average_bandwidth"], codecs=v["codecs"], size=v["size"]))
+    Rendition.objects.bulk_create(rows)
+    asset.current_encode = encode
+    asset.status = MediaStatus.READY
+    asset.progress = 100
+    asset.eta_seconds = 0
+    asset.progress_at = timezone.now()
+    asset.save(update_fields=["current_encode", "status", "progress", "eta_seconds", "progress_at"])
+    if previous and previous.pk != encode.pk:
+        schedule_file_deletion(previous.files)
+
+
+# --- captions ---------------------------------------------------------------------------
+
+
+def srt_to_vtt(text: str) -> str:
+    """Convert SubRip text to WebVTT (comma decimal marks become dots)."""
+    import re
+
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if text.lstrip().startswith("WEBVTT"):
+        return text
+    body = re.sub(r"(\d{2}:\d{2}:\d{2}),(\d{3})", r"\1.\2", text)
+    return "WEBVTT\n\n" + body.strip() + "\n"
+
+
+@transaction.atomic
+def caption_set(*, asset, language: str, label: str, content: bytes) -> Caption:
+    """Add or replace the caption track of one language (WebVTT or SRT, stored as WebVTT)."""
+    from django.core.files.base import ContentFile
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("Captions must be UTF-8 text.") from exc
+    vtt = srt_to_vtt(text)
+    if "-->" not in vtt:
+        raise ValidationError("This is not a WebVTT or SRT caption file.")
+    caption = Caption.objects.filter(asset=asset, language=language).first()
+    old = caption.file.name if caption else None
+    caption = caption or Caption(asset=asset, language=language)
+    caption.label = label
+    caption.file.save(f"{asset.pk}-{language}-{uuid.uuid4().hex[:8]}.vtt", ContentFile(vtt.encode()), save=False)
+    caption.full_clean()
+    caption.save()
+    if old:
+        schedule_file_deletion([old])
+    return caption
+
+
+def storage_url(name: str) -> str:
+    return storage().url(name) if name else ""

@@ -1,0 +1,238 @@
+/* Takwin player: hls.js (or native HLS, or the MP4) behind accessible controls.
+   Reads data-* attributes set by templates/media_pipeline/includes/player.html;
+   sends progress heartbeats to data-progress-url and starts at data-resume-at. */
+(function () {
+  "use strict";
+  var HEARTBEAT_MS = 12000;
+  var store = {
+    get: function (k) { try { return window.localStorage.getItem("takwin.player." + k); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem("takwin.player." + k, v); } catch (e) { /* private mode */ } }
+  };
+
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function clock(t) {
+    if (!isFinite(t) || t < 0) { t = 0; }
+    t = Math.floor(t);
+    var h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    var mm = h ? String(m).padStart(2, "0") : String(m);
+    return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
+  }
+
+  function slowConnection() {
+    var c = navigator.connection;
+    return !!(c && (c.saveData || /(^|-)2g|3g/.test(c.effectiveType || "")));
+  }
+
+  function parseVtt(text, base) {
+    var cues = [], blocks = text.replace(/\r/g, "").split("\n\n");
+    function secs(s) { var p = s.trim().split(":").map(parseFloat); return p.length === 3 ? p[0] * 3600 + p[1] * 60 + p[2] : p[0] * 60 + p[1]; }
+    blocks.forEach(function (b) {
+      var lines = b.split("\n").filter(Boolean), i = lines.findIndex(function (l) { return l.indexOf("-->") > -1; });
+      if (i < 0 || !lines[i + 1]) { return; }
+      var times = lines[i].split("-->"), target = lines[i + 1], hash = target.split("#xywh=");
+      if (hash.length !== 2) { return; }
+      var xywh = hash[1].split(",").map(Number);
+      cues.push({ start: secs(times[0]), end: secs(times[1]), url: new URL(hash[0], base).href, x: xywh[0], y: xywh[1], w: xywh[2], h: xywh[3] });
+    });
+    return cues;
+  }
+
+  function Player(root) {
+    this.root = root;
+    this.video = root.querySelector("video");
+    this.controls = root.querySelector(".mp-player__controls");
+    this.seek = root.querySelector("[data-control=seek]");
+    this.quality = root.querySelector("[data-control=quality]");
+    this.speed = root.querySelector("[data-control=speed]");
+    this.captions = root.querySelector("[data-control=captions]");
+    this.playButton = root.querySelector("[data-action=play]");
+    this.resumeAt = parseFloat(root.dataset.resumeAt || "0") || 0;
+    this.progressUrl = root.dataset.progressUrl || "";
+    this.hls = null;
+    this.mode = null;
+    this.lastBeat = 0;
+    this.cues = [];
+    this.init();
+  }
+
+  Player.prototype.init = function () {
+    var self = this, v = this.video;
+    v.removeAttribute("controls");
+    this.controls.hidden = false;
+    var saved = store.get("quality");
+    if (saved && this.quality && this.quality.querySelector('option[value="' + saved + '"]')) { this.quality.value = saved; }
+    var speed = store.get("speed");
+    if (speed && this.speed.querySelector('option[value="' + speed + '"]')) { this.speed.value = speed; }
+    this.load(this.quality && this.quality.value === "audio" ? "audio" : "video", this.resumeAt);
+    v.addEventListener("loadedmetadata", function () {
+      v.playbackRate = parseFloat(self.speed.value) || 1;
+      self.seek.max = v.duration || self.seek.max;
+      self.root.querySelector("[data-time=duration]").textContent = clock(v.duration);
+      if (self.pendingSeek > 0 && self.pendingSeek < (v.duration || Infinity) - 3) { v.currentTime = self.pendingSeek; }
+      self.pendingSeek = 0;
+      self.applyCaptions();
+    });
+    v.addEventListener("timeupdate", function () {
+      if (!self.dragging) { self.seek.value = v.currentTime; }
+      self.root.querySelector("[data-time=current]").textContent = clock(v.currentTime);
+      if (!v.paused && Date.now() - self.lastBeat > HEARTBEAT_MS) { self.beat(false); }
+    });
+    v.addEventListener("play", function () { self.syncPlay(); });
+    v.addEventListener("pause", function () { self.syncPlay(); self.beat(false); });
+    v.addEventListener("ended", function () { self.beat(false); });
+    window.addEventListener("pagehide", function () { self.beat(true); });
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { self.beat(true); } });
+    this.playButton.addEventListener("click", function () { self.toggle(); });
+    v.addEventListener("click", function () { self.toggle(); });
+    this.root.querySelector("[data-action=mute]").addEventListener("click", function (e) {
+      v.muted = !v.muted; e.currentTarget.setAttribute("aria-pressed", String(v.muted));
+    });
+    this.root.querySelector("[data-action=fullscreen]").addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); } else if (self.root.requestFullscreen) { self.root.requestFullscreen(); }
+    });
+    this.seek.addEventListener("input", function () { self.dragging = true; self.showPreview(parseFloat(self.seek.value)); });
+    this.seek.addEventListener("change", function () { self.dragging = false; v.currentTime = parseFloat(self.seek.value); self.hidePreview(); });
+    this.seek.addEventListener("pointermove", function (e) { self.showPreview(self.timeAt(e)); });
+    this.seek.addEventListener("pointerleave", function () { if (!self.dragging) { self.hidePreview(); } });
+    this.speed.addEventListener("change", function () { v.playbackRate = parseFloat(self.speed.value); store.set("speed", self.speed.value); });
+    if (this.quality) { this.quality.addEventListener("change", function () { self.setQuality(self.quality.value); }); }
+    if (this.captions) {
+      var lang = store.get("captions");
+      if (lang !== null && this.captions.querySelector('option[value="' + lang + '"]')) { this.captions.value = lang; }
+      this.captions.addEventListener("change", function () { store.set("captions", self.captions.value); self.applyCaptions(); });
+    }
+    this.root.addEventListener("keydown", function (e) { self.key(e); });
+    if (this.root.dataset.storyboard) {
+      fetch(this.root.dataset.storyboard).then(function (r) { return r.ok ? r.text() : ""; }).then(function (t) {
+        self.cues = parseVtt(t, new URL(self.root.dataset.storyboard, document.baseURI).href);
+      }).catch(function () { self.cues = []; });
+    }
+  };
+
+  Player.prototype.load = function (kind, at) {
+    var v = this.video, d = this.root.dataset, self = this;
+    this.pendingSeek = at || 0;
+    if (this.hls) { this.hls.destroy(); this.hls = null; }
+    var url = kind === "audio" ? (d.audioPlaylist || d.audioFile) : d.master;
+    var isPlaylist = /\.m3u8(\?|$)/.test(url || "");
+    this.mode = kind;
+    if (url && isPlaylist && window.Hls && window.Hls.isSupported()) {
+      this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: slowConnection() ? 0 : -1 });
+      this.hls.on(window.Hls.Events.MANIFEST_PARSED, function () { if (kind === "video") { self.setQuality(self.quality ? self.quality.value : "auto", true); } });
+      this.hls.on(window.Hls.Events.ERROR, function (event, data) {
+        if (data.fatal) { self.hls.destroy(); self.hls = null; v.src = kind === "audio" ? (d.audioFile || d.mp4) : (d.mp4 || d.audioFile); }
+      });
+      this.hls.loadSource(url);
+      this.hls.attachMedia(v);
+    } else if (url && isPlaylist && v.canPlayType("application/vnd.apple.mpegurl")) {
+      v.src = url;
+    } else {
+      v.src = kind === "audio" ? (d.audioFile || d.mp4) : (d.mp4 || d.audioFile);
+    }
+  };
+
+  Player.prototype.setQuality = function (value, fromManifest) {
+    store.set("quality", value);
+    var v = this.video, wasPlaying = !v.paused, at = v.currentTime;
+    if (value === "audio") {
+      if (this.mode !== "audio") { this.load("audio", at); if (wasPlaying) { v.play(); } }
+      this.root.classList.add("mp-player--data-saver");
+      return;
+    }
+    this.root.classList.remove("mp-player--data-saver");
+    if (this.mode !== "video") { this.load("video", at); if (wasPlaying) { v.play(); } return; }
+    if (!this.hls) { return; }
+    if (value === "auto") { this.hls.currentLevel = -1; return; }
+    var index = this.hls.levels.findIndex(function (l) { return Math.min(l.width, l.height) === parseInt(value, 10); });
+    if (index > -1) { if (fromManifest) { this.hls.startLevel = index; } this.hls.currentLevel = index; }
+  };
+
+  Player.prototype.applyCaptions = function () {
+    var lang = this.captions ? this.captions.value : "";
+    Array.prototype.forEach.call(this.video.textTracks, function (t) { t.mode = lang && t.language === lang ? "showing" : "disabled"; });
+  };
+
+  Player.prototype.toggle = function () {
+    var v = this.video;
+    if (v.paused) { var p = v.play(); if (p && p.catch) { p.catch(function () { /* autoplay refused */ }); } } else { v.pause(); }
+  };
+
+  Player.prototype.syncPlay = function () {
+    var playing = !this.video.paused, b = this.playButton;
+    b.setAttribute("aria-label", playing ? b.dataset.labelPause : b.dataset.labelPlay);
+    b.querySelector(".mp-icon").className = "mp-icon " + (playing ? "mp-icon--pause" : "mp-icon--play");
+    this.root.classList.toggle("is-playing", playing);
+  };
+
+  Player.prototype.key = function (e) {
+    var v = this.video, t = e.target.tagName;
+    if (t === "SELECT" || (t === "INPUT" && /Arrow/.test(e.key))) { return; }
+    // The timeline runs left to right in Arabic too, so the arrows keep their meaning.
+    var forward = "ArrowRight", back = "ArrowLeft";
+    if (e.key === " " || e.key === "k") { if (t === "BUTTON" && e.key === " ") { return; } this.toggle(); }
+    else if (e.key === forward) { v.currentTime = Math.min(v.duration || 0, v.currentTime + 5); }
+    else if (e.key === back) { v.currentTime = Math.max(0, v.currentTime - 5); }
+    else if (e.key === "m") { this.root.querySelector("[data-action=mute]").click(); }
+    else if (e.key === "f") { this.root.querySelector("[data-action=fullscreen]").click(); }
+    else { return; }
+    e.preventDefault();
+  };
+
+  Player.prototype.timeAt = function (e) {
+    var r = this.seek.getBoundingClientRect(), f = (e.clientX - r.left) / r.width;
+    return Math.max(0, Math.min(1, f)) * (parseFloat(this.seek.max) || 0);
+  };
+
+  Player.prototype.showPreview = function (time) {
+    var cue = this.cues.find(function (c) { return time >= c.start && time < c.end; }) || this.cues[this.cues.length - 1];
+    var box = this.root.querySelector(".mp-player__preview");
+    if (!cue || !box) { return; }
+    var thumb = box.querySelector(".mp-player__thumb");
+    thumb.style.backgroundImage = "url(\"" + cue.url + "\")";
+    thumb.style.backgroundPosition = "-" + cue.x + "px -" + cue.y + "px";
+    thumb.style.inlineSize = cue.w + "px";
+    thumb.style.blockSize = cue.h + "px";
+    box.querySelector(".mp-player__preview-time").textContent = clock(time);
+    // Centre the preview over the pointed time; the timeline is physically left-to-right.
+    var stage = this.root.querySelector(".mp-player__stage").getBoundingClientRect(), r = this.seek.getBoundingClientRect();
+    var x = r.left - stage.left + r.width * time / (parseFloat(this.seek.max) || 1) - cue.w / 2;
+    box.style.left = Math.max(4, Math.min(stage.width - cue.w - 4, x)) + "px";
+    box.hidden = false;
+  };
+
+  Player.prototype.hidePreview = function () {
+    var box = this.root.querySelector(".mp-player__preview");
+    if (box) { box.hidden = true; }
+  };
+
+  Player.prototype.ranges = function () {
+    var out = [], p = this.video.played;
+    for (var i = 0; i < p.length; i++) { out.push([Math.round(p.start(i) * 10) / 10, Math.round(p.end(i) * 10) / 10]); }
+    return out;
+  };
+
+  Player.prototype.beat = function (leaving) {
+    if (!this.progressUrl || !this.video.played.length) { return; }
+    this.lastBeat = Date.now();
+    var body = JSON.stringify({ position: Math.round(this.video.currentTime * 10) / 10,
+      duration: Math.round((this.video.duration || 0) * 10) / 10, ranges: this.ranges() });
+    if (leaving && navigator.sendBeacon) {
+      navigator.sendBeacon(this.progressUrl, new Blob([body], { type: "application/json" }));
+      return;
+    }
+    fetch(this.progressUrl, { method: "POST", body: body, keepalive: true, credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() } }).catch(function () { /* retried next beat */ });
+  };
+
+  function start() {
+    document.querySelectorAll("[data-player]:not([data-player-ready])").forEach(function (el) {
+      el.setAttribute("data-player-ready", "");
+      el.takwinPlayer = new Player(el);
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
