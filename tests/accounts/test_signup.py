@@ -169,3 +169,14 @@ def test_groups_exist_with_their_permissions():
     assert not GroupPagePermission.objects.filter(group=trainers, permission__codename="publish_page").exists()
     assert trainers.permissions.filter(codename="access_admin").exists()
     assert not learners.permissions.exists()
+
+
+def test_trainers_may_upload_recordings_and_learners_may_not():
+    """Trainers get the media pipeline's add permission; learners do not."""
+    from django.contrib.auth.models import Group
+
+    trainer, learner = UserFactory(), UserFactory()
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    learner.groups.add(Group.objects.get(name="Learners"))
+    assert trainer.has_perm("media_pipeline.add_mediaasset")
+    assert not learner.has_perm("media_pipeline.add_mediaasset")
