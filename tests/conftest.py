@@ -77,3 +77,22 @@ def page(browser, live_server):
     tab.set_default_timeout(15_000)
     yield tab
     tab.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test a serialized rollback.
+
+    A transactional test (live server, worker) flushes every table afterwards,
+    including the rows Wagtail's and our data migrations created (root page, locale,
+    collections, groups). With serialized rollback for all of them, Django restores
+    those rows and never re-runs post-migrate in between, which would otherwise make
+    the next restore collide with content types created in the meantime.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
+            getattr(item, "fixturenames", ())
+        )
+        if transactional and not kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**kwargs, "transaction": True, "serialized_rollback": True}))
