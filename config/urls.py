@@ -7,12 +7,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses import views as course_views
+from lessons import views as lesson_views
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
+    path("api/progress/<int:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
 ]
 
 if settings.DEBUG:
@@ -24,6 +27,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("my/", course_views.dashboard, name="dashboard"),
+    path("learn/", include("lessons.urls")),
+    path("", include("courses.urls")),
     path("search/", search_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
