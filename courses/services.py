@@ -16,7 +16,8 @@ def can_enrol(*, user, course: CoursePage) -> bool:
         return False
     if course.enrolment_mode == CoursePage.EnrolmentMode.OPEN:
         return True
-    return user.groups.filter(pk__in=course.cohorts.values("pk")).exists()
+    # ``cohorts`` is a modelcluster relation (it has no ``values()``): compare ids.
+    return user.groups.filter(pk__in=[group.pk for group in course.cohorts.all()]).exists()
 
 
 @transaction.atomic
