@@ -125,7 +125,8 @@ class LessonProgress(models.Model):
     @property
     def resume_position(self) -> float:
         """Where the video should start: the last position, or 0 when it was watched to the end."""
-        if self.duration and self.position >= self.duration - 2:
+        # Within the last few seconds (5 %, at most 2 s) the video counts as finished: start over.
+        if self.duration and self.position >= self.duration - min(2.0, self.duration * 0.05):
             return 0
         return round(self.position, 1)
 

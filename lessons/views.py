@@ -4,12 +4,14 @@ import json
 import mimetypes
 import re
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.documents import get_document_model
@@ -37,8 +39,25 @@ def _json_error(message: str, status: int = 400, code: str = "invalid") -> JsonR
     return JsonResponse({"ok": False, "error": code, "message": str(message)}, status=status)
 
 
+def _learner_language(request) -> str:
+    """The language for the heartbeat's messages: the page's (sent by the player), else the learner's."""
+    first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0].strip()
+    try:
+        return get_supported_language_variant(first) if first else ""
+    except LookupError:
+        pass
+    return getattr(request.user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
 @require_POST
 def progress_heartbeat(request, lesson_id: int):
+    """The heartbeat endpoint, answering in the learner's language."""
+    # /api/ is outside the i18n prefixes, where Django always picks the default language.
+    with translation.override(_learner_language(request) or settings.LANGUAGE_CODE):
+        return _progress_heartbeat(request, lesson_id)
+
+
+def _progress_heartbeat(request, lesson_id: int):
     """POST /api/progress/<lesson_id>/: record where the video is and which seconds were watched.
 
     JSON body ``{"position": s, "duration": s, "ranges": [[start, end], ...]}``; CSRF through the

@@ -48,7 +48,11 @@
       }
       fetch(url, {
         method: "POST", credentials: "same-origin", keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() }, body: json
+        headers: {
+          "Content-Type": "application/json", "X-CSRFToken": csrfToken(),
+          "Accept-Language": document.documentElement.lang || "ar"  // errors come back in the page's language
+        },
+        body: json
       }).then(function (response) {
         return response.json().then(function (data) {
           if (!response.ok) throw new Error(data.message || response.statusText);

@@ -182,7 +182,7 @@ def test_tampered_post_through_the_page_gets_a_clear_error(setup):
     attempt = start(setup)
     response = client.post(f"/learn/attempt/{attempt.pk}/", data={"q-424242": "x"})
     assert response.status_code == 400
-    assert "لا يطابق" in response.content.decode() or "does not match" in response.content.decode()
+    assert "هذه الأجوبة لا تطابق الاختبار الذي قدم لك." in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.status == QuizAttempt.Status.OPEN
 
