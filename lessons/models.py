@@ -72,11 +72,14 @@ class LessonPage(Page):
         return serve_lesson(self, request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_context
+        from .selectors import lesson_access, lesson_context
 
         context = super().get_context(request, *args, **kwargs)
         # serve() has already worked out access (and recorded the visit); reuse it.
         access = getattr(request, "_lesson_access", None)
+        if access is None and getattr(request, "is_preview", False):
+            # Previews are only reachable from the admin: editors see the whole body.
+            access = {**lesson_access(lesson=self, user=request.user), "access": "manage"}
         context.update(lesson_context(lesson=self, user=request.user, access=access))
         return context
 
