@@ -117,8 +117,9 @@ def main():
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8101)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/takwin-bench-pages.sqlite3"))
+    parser.add_argument("--db", type=Path, default=ROOT / "var" / "bench-pages.sqlite3")
     args = parser.parse_args()
+    args.db.parent.mkdir(parents=True, exist_ok=True)
     env = environment(args.db)
     plan = prepare(args.db, env)
     server = subprocess.Popen(
