@@ -17,11 +17,19 @@ from django.utils import translation
 
 from .models import Certificate
 
-DEFAULT_FONT_DIR = "/usr/share/fonts/opentype/fonts-hosny-amiri"
+# Debian has shipped fonts-hosny-amiri under both trees over the years.
+FONT_DIRS = ["/usr/share/fonts/opentype/fonts-hosny-amiri", "/usr/share/fonts/truetype/fonts-hosny-amiri"]
 
 
 def font_dir() -> Path:
-    return Path(getattr(settings, "COURSES_CERTIFICATE_FONT_DIR", DEFAULT_FONT_DIR))
+    """The folder holding Amiri-Regular.ttf and Amiri-Bold.ttf (``COURSES_CERTIFICATE_FONT_DIR`` overrides)."""
+    configured = getattr(settings, "COURSES_CERTIFICATE_FONT_DIR", None)
+    if configured:
+        return Path(configured)
+    for candidate in FONT_DIRS:
+        if (Path(candidate) / "Amiri-Regular.ttf").exists():
+            return Path(candidate)
+    return Path(FONT_DIRS[0])
 
 
 def verification_url(certificate: Certificate, *, base_url: str) -> str:

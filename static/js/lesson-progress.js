@@ -18,6 +18,7 @@
     var ranges = [];      // ranges played since the last successful beat
     var segmentStart = null;
     var resumed = false;
+    var lastPosition = -1;  // position of the last beat sent
 
     function closeSegment() {
       if (segmentStart !== null) {
@@ -37,6 +38,9 @@
     function send(useBeacon) {
       if (!video.duration || !isFinite(video.duration)) return;
       var body = payload();
+      // Nothing new since the last beat (e.g. leaving a paused video): stay quiet.
+      if (!body.ranges.length && Math.abs(body.position - lastPosition) < 0.5) return;
+      lastPosition = body.position;
       var json = JSON.stringify(body);
       if (useBeacon && navigator.sendBeacon) {
         // sendBeacon cannot set headers: the same JSON goes as a form field beside Django's
@@ -65,6 +69,7 @@
       }).catch(function (error) {
         // Keep the ranges: the next beat re-sends them, and the server ignores what it already has.
         ranges = body.ranges.concat(ranges);
+        lastPosition = -1;
         if (status) { status.textContent = error.message || video.dataset.errorMessage; status.hidden = false; }
       });
     }

@@ -45,6 +45,9 @@ def test_pdf_text_holds_the_arabic_name_and_module_title(completed, tmp_path):
     # pdftotext marks embedded left-to-right runs with bidi controls; drop them and line breaks.
     flat = re.sub("[\u202a-\u202e\n]", "", text)
     assert f"http://testserver/certificates/verify/{certificate.code}/" in flat
+    # The full TrueType Amiri is embedded (a web subset would break the text layer; see PITFALLS).
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Amiri" in fonts
 
 
 def test_french_certificate_pdf(homes, tmp_path):
