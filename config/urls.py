@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import oai as archive_oai
 from courses import views as course_views
+from lessons import views as lesson_views
 from search import views as search_views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("oai/", archive_oai.endpoint, name="oai"),
+    # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
+    path("api/progress/<int:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
 ]
 
 if settings.DEBUG:
@@ -26,6 +29,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("my/", course_views.dashboard, name="dashboard"),
+    path("learn/", include("lessons.urls")),
+    path("", include("courses.urls")),
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
     path("", include(wagtail_urls)),

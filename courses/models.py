@@ -1,8 +1,13 @@
-"""The course catalogue: themes, the catalogue page and one page per module."""
+"""The course catalogue: themes, trainers, the catalogue page, one page per module,
+enrolments and certificates."""
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
@@ -29,6 +34,32 @@ class Theme(TranslatableMixin, models.Model):
         return self.name
 
 
+class Trainer(models.Model):
+    """A trainer shown on module pages; linked to an account, they also see the module's reports."""
+
+    name = models.CharField(_("name"), max_length=150)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="trainer_profiles",
+        help_text=_("The trainer's account: it sees the reports of the modules this trainer is attached to."),
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("photo"), FieldPanel("user")]
+
+    class Meta:
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class CourseIndexPage(Page):
     """The catalogue of modules (``/courses/``)."""
 
@@ -47,12 +78,40 @@ class CourseIndexPage(Page):
         from .selectors import course_list
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_list(locale=self.locale, parent=self)
+        theme = request.GET.get("theme", "")
+        level = request.GET.get("level", "")
+        query = request.GET.get("q", "").strip()[:200]
+        courses = course_list(locale=self.locale, parent=self)
+        if theme:
+            courses = courses.filter(theme__slug=theme)
+        if level in CoursePage.Level.values:
+            courses = courses.filter(level=level)
+        if query:
+            courses = courses.filter(models.Q(title__icontains=query) | models.Q(summary__icontains=query))
+        context.update(
+            courses=courses,
+            themes=Theme.objects.filter(locale=self.locale),
+            levels=CoursePage.Level.choices,
+            filters={"theme": theme, "level": level, "q": query},
+        )
         return context
 
 
 class CoursePage(Page):
     """One training module: what it covers and for whom; its lessons are child pages."""
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", _("Introductory")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class CompletionRule(models.TextChoices):
+        LESSONS = "lessons", _("All required lessons completed")
+        LESSONS_AND_QUIZZES = "lessons_quizzes", _("All required lessons completed and every quiz passed")
+
+    class EnrolmentMode(models.TextChoices):
+        OPEN = "open", _("Open: any signed-in learner may enrol")
+        COHORT = "cohort", _("Restricted to the chosen groups (cohorts)")
 
     theme = models.ForeignKey(
         Theme, verbose_name=_("theme"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -60,11 +119,52 @@ class CoursePage(Page):
     summary = models.TextField(_("summary"), max_length=600)
     body = RichTextField(_("description"), blank=True)
     featured = models.BooleanField(_("featured on the home page"), default=False)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.INTRODUCTORY)
+    objectives = RichTextField(_("objectives"), blank=True)
+    audience = models.TextField(_("audience"), blank=True)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    estimated_hours = models.DecimalField(_("estimated hours"), max_digits=4, decimal_places=1, default=2)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    trainers = ParentalManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="courses")
+    completion_rule = models.CharField(
+        _("completion rule"), max_length=20, choices=CompletionRule.choices, default=CompletionRule.LESSONS_AND_QUIZZES
+    )
+    certificate_enabled = models.BooleanField(_("issue a certificate on completion"), default=True)
+    sequential = models.BooleanField(
+        _("sequential lessons"), default=False, help_text=_("A lesson opens only once the previous ones are completed.")
+    )
+    enrolment_mode = models.CharField(
+        _("enrolment"), max_length=10, choices=EnrolmentMode.choices, default=EnrolmentMode.OPEN
+    )
+    cohorts = ParentalManyToManyField(
+        "auth.Group", verbose_name=_("cohorts"), blank=True, related_name="+",
+        help_text=_("With restricted enrolment, only members of these groups may enrol."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("theme"),
         FieldPanel("summary"),
+        FieldPanel("cover_image"),
         FieldPanel("body"),
+        FieldPanel("objectives"),
+        FieldPanel("audience"),
+        FieldPanel("prerequisites"),
+        FieldPanel("level"),
+        FieldPanel("estimated_hours"),
+        FieldPanel("trainers"),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_mode"),
+                FieldPanel("cohorts"),
+                FieldPanel("completion_rule"),
+                FieldPanel("sequential"),
+                FieldPanel("certificate_enabled"),
+            ],
+            heading=_("Enrolment and completion"),
+        ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("featured")]
     search_fields = Page.search_fields + [
@@ -72,10 +172,96 @@ class CoursePage(Page):
         index.SearchField("body"),
         index.FilterField("theme"),
         index.FilterField("locale"),
+        index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types: list[str] = []
+    subpage_types = ["lessons.LessonPage"]
 
     class Meta:
         verbose_name = _("course module")
         verbose_name_plural = _("course modules")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_outline(course=self, user=request.user))
+        return context
+
+
+class Enrolment(models.Model):
+    """A learner's enrolment in a module. Unenrolling keeps the row (and all progress) as history."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Enrolled")
+        UNENROLLED = "unenrolled", _("Unenrolled")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    enrolled_at = models.DateTimeField(_("enrolled at"))
+    unenrolled_at = models.DateTimeField(_("unenrolled at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment")]
+        indexes = [models.Index(fields=["course", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.course}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+def _certificate_code() -> str:
+    # 10 characters from an alphabet without look-alikes (0/O, 1/I): easy to read aloud or type.
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Certificate(models.Model):
+    """A certificate of completion, issued once per learner and module, publicly verifiable by code.
+
+    The learner's name and the module title are copied at issue time: the certificate
+    states what was true that day even if the profile or the page changes later.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="certificates")
+    code = models.CharField(_("verification code"), max_length=16, unique=True, default=_certificate_code)
+    learner_name = models.CharField(_("learner's name"), max_length=150)
+    course_title = models.CharField(_("module title"), max_length=255)
+    language = models.CharField(_("language"), max_length=2, default="ar")
+    issued_at = models.DateTimeField(_("issued at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("code", read_only=True),
+        FieldPanel("learner_name", read_only=True),
+        FieldPanel("course_title", read_only=True),
+        FieldPanel("issued_at", read_only=True),
+        FieldPanel("revoked_at", read_only=True),
+        FieldPanel("revocation_reason", read_only=True),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_module")]
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"{self.code} · {self.learner_name}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

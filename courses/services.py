@@ -1,0 +1,132 @@
+"""Writes of the courses app: enrolment, module completion and certificates."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Certificate, CoursePage, Enrolment
+
+
+def can_enrol(*, user, course: CoursePage) -> bool:
+    """Whether ``user`` may enrol: open modules to anyone signed in, cohort modules to their groups."""
+    if not user.is_authenticated:
+        return False
+    if course.enrolment_mode == CoursePage.EnrolmentMode.OPEN:
+        return True
+    # ``cohorts`` is a modelcluster relation (it has no ``values()``): compare ids.
+    return user.groups.filter(pk__in=[group.pk for group in course.cohorts.all()]).exists()
+
+
+@transaction.atomic
+def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
+    """Enrol ``user`` in ``course``; re-enrolling after unenrolling reactivates the same row and its history."""
+    if not course.live:
+        raise ValidationError(_("This module is not published."), code="not_live")
+    if not can_enrol(user=user, course=course):
+        raise PermissionDenied(_("This module is reserved for a group you are not part of."))
+    now = now or timezone.now()
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None:
+        enrolment = Enrolment(user=user, course=course, enrolled_at=now, last_activity_at=now)
+    elif enrolment.is_active:
+        return enrolment
+    enrolment.status = Enrolment.Status.ACTIVE
+    enrolment.unenrolled_at = None
+    enrolment.full_clean()
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError:
+        # A double click raced us; the other request created the same enrolment.
+        return Enrolment.objects.get(user=user, course=course)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_withdraw(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
+    """Unenrol: the row, progress, attempts and certificates stay as history."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None or not enrolment.is_active:
+        raise ValidationError(_("You are not enrolled in this module."), code="not_enrolled")
+    enrolment.status = Enrolment.Status.UNENROLLED
+    enrolment.unenrolled_at = now or timezone.now()
+    enrolment.save(update_fields=["status", "unenrolled_at"])
+    return enrolment
+
+
+def course_is_complete(*, user, course: CoursePage) -> bool:
+    """Whether ``user`` has met the module's completion rule."""
+    from lessons.models import LessonPage, LessonProgress, QuizAttempt
+
+    lessons = list(LessonPage.objects.child_of(course).live().only("pk", "required", "body", "completion_rule"))
+    required = [lesson.pk for lesson in lessons if lesson.required]
+    if not lessons:
+        return False
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
+        ).values_list("lesson_id", flat=True)
+    )
+    if done != set(required):
+        return False
+    if course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_QUIZZES:
+        needed = {(lesson.pk, quiz_id) for lesson in lessons for quiz_id in lesson.quiz_ids()}
+        passed = set(
+            QuizAttempt.objects.filter(user=user, course=course, passed=True).values_list("lesson_id", "quiz_id")
+        )
+        if not needed <= passed:
+            return False
+    return True
+
+
+@transaction.atomic
+def course_completion_check(*, user, course: CoursePage, now: datetime | None = None) -> Certificate | None:
+    """Mark the enrolment completed and issue the certificate once the rule is met."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrolment is None or not course_is_complete(user=user, course=course):
+        return None
+    now = now or timezone.now()
+    if enrolment.completed_at is None:
+        enrolment.completed_at = now
+        enrolment.save(update_fields=["completed_at"])
+    if course.certificate_enabled:
+        return certificate_issue(user=user, course=course, now=now)
+    return None
+
+
+@transaction.atomic
+def certificate_issue(*, user, course: CoursePage, now: datetime | None = None) -> Certificate:
+    """The learner's certificate for ``course``: issued once, returned as is afterwards."""
+    existing = Certificate.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    certificate = Certificate(
+        user=user, course=course, learner_name=user.get_full_name(), course_title=course.title,
+        language=course.locale.language_code, issued_at=now or timezone.now(),
+    )
+    certificate.full_clean()
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        return Certificate.objects.get(user=user, course=course)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, by, reason: str, now: datetime | None = None) -> Certificate:
+    """Revoke a certificate (staff only); the verification page then says so."""
+    if not (by.is_staff and by.has_perm("courses.change_certificate")):
+        raise PermissionDenied(_("Only staff can revoke a certificate."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for revoking.")})
+    certificate.revoked_at = now or timezone.now()
+    certificate.revoked_by = by
+    certificate.revocation_reason = reason[:300]
+    certificate.full_clean()
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    return certificate

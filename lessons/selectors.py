@@ -1,0 +1,82 @@
+"""Read queries for lesson pages (a fixed number of queries per page)."""
+
+from collections import defaultdict
+
+from .models import LessonPage, QuizAttempt
+
+
+def lesson_course(lesson: LessonPage):
+    """The module a lesson belongs to (its parent page), in one query."""
+    from courses.models import CoursePage
+
+    return CoursePage.objects.select_related("locale").get(path=lesson.path[: -LessonPage.steplen])
+
+
+def can_manage(user) -> bool:
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+def lesson_access(*, lesson: LessonPage, user) -> dict:
+    """Whether ``user`` may follow ``lesson``, and the module outline around it.
+
+    ``access`` is ``ok``, ``login`` (anonymous), ``enrol`` (not enrolled) or ``locked``
+    (sequential module, earlier lessons unfinished). Editors may always read.
+    """
+    from courses.selectors import course_outline
+
+    course = lesson_course(lesson)
+    data = course_outline(course=course, user=user)
+    item = next((i for i in data["outline"]["lessons"] if i["lesson"].pk == lesson.pk), None)
+    if not user.is_authenticated:
+        access = "login"
+    elif not data["is_enrolled"]:
+        access = "manage" if can_manage(user) else "enrol"
+    elif item is not None and item["locked"]:
+        access = "locked"
+    else:
+        access = "ok"
+    return {"course": course, "access": access, "item": item, **data}
+
+
+def quiz_states(*, lesson: LessonPage, user) -> dict[int, dict]:
+    """Per embedded quiz: the learner's attempts, the open one, whether passed, attempts left."""
+    if not user.is_authenticated:
+        return {}
+    attempts = defaultdict(list)
+    for attempt in QuizAttempt.objects.filter(user=user, lesson=lesson).order_by("number"):
+        attempts[attempt.quiz_id].append(attempt)
+    return attempts
+
+
+def lesson_context(*, lesson: LessonPage, user, access: dict | None = None) -> dict:
+    """The context of a lesson page: access, progress, outline, neighbours and quiz states."""
+    access = access or lesson_access(lesson=lesson, user=user)
+    lessons = [i["lesson"] for i in access["outline"]["lessons"]]
+    index = next((n for n, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    attempts = quiz_states(lesson=lesson, user=user)
+    body = []
+    for block in lesson.body:
+        state = None
+        if block.block_type == "quiz" and block.value.get("quiz") is not None:
+            quiz = block.value["quiz"]
+            mine = attempts.get(quiz.pk, [])
+            finished = [a for a in mine if a.status != QuizAttempt.Status.OPEN]
+            state = {
+                "quiz": quiz,
+                "attempts": finished,
+                "open": next((a for a in mine if a.status == QuizAttempt.Status.OPEN), None),
+                "passed": any(a.passed for a in finished),
+                "best": max((a.percent for a in finished), default=None),
+                "left": (quiz.max_attempts - len(finished)) if quiz.max_attempts else None,
+            }
+        body.append({"block": block, "quiz": state})
+    item = access["item"]
+    return {
+        **access,
+        "progress": item["progress"] if item else None,
+        "body_items": body,
+        "previous_lesson": lessons[index - 1] if index else None,
+        "next_lesson_page": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+        "lesson_number": (index or 0) + 1,
+        "lesson_total": len(lessons),
+    }

@@ -1,0 +1,357 @@
+"""Writes of the lessons app: progress heartbeats, lesson views, quiz attempts."""
+
+import math
+import random
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .grading import grade_question
+from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
+
+MAX_DURATION = 12 * 3600  # no lesson video is longer than this; anything above is forged
+MAX_RANGES = 500
+
+
+def _setting(name: str, default):
+    return getattr(settings, f"LESSONS_{name}", default)
+
+
+def merge_intervals(intervals: list[list[float]]) -> list[list[float]]:
+    """Sorted, non-overlapping intervals covering the same seconds (touching ones joined)."""
+    merged: list[list[float]] = []
+    for start, end in sorted((float(s), float(e)) for s, e in intervals if e > s):
+        if merged and start <= merged[-1][1] + 0.25:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def covered_seconds(intervals: list[list[float]]) -> float:
+    return sum(end - start for start, end in intervals)
+
+
+def _number(value, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValidationError(_("“%(field)s” must be a number of seconds.") % {"field": field}, code="invalid")
+    return float(value)
+
+
+def validate_heartbeat(*, position, duration, ranges) -> tuple[float, float, list[list[float]]]:
+    """Check a heartbeat's figures; raise ValidationError with a message for the learner."""
+    duration = _number(duration, "duration")
+    position = _number(position, "position")
+    if not 0 < duration <= MAX_DURATION:
+        raise ValidationError(_("The video duration is not plausible."), code="duration")
+    if not 0 <= position <= duration + 1:
+        raise ValidationError(_("The position must lie between 0 and the video duration."), code="position")
+    if not isinstance(ranges, list) or len(ranges) > MAX_RANGES:
+        raise ValidationError(_("“ranges” must be a list of [start, end] pairs."), code="ranges")
+    clean = []
+    for item in ranges:
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            raise ValidationError(_("“ranges” must be a list of [start, end] pairs."), code="ranges")
+        start, end = _number(item[0], "ranges"), _number(item[1], "ranges")
+        if not 0 <= start <= end <= duration + 1:
+            raise ValidationError(_("A watched range lies outside the video."), code="ranges")
+        clean.append([start, min(end, duration)])
+    return position, duration, clean
+
+
+def _add_within_budget(watched: list[list[float]], ranges: list[list[float]], budget: float):
+    """Add ``ranges`` to ``watched`` without gaining more new seconds than ``budget``.
+
+    The budget comes from wall-clock time: a client cannot claim to have watched ten
+    minutes in a heartbeat sent five seconds after the previous one.
+    """
+    current = merge_intervals(watched)
+    played = 0.0
+    for start, end in merge_intervals(ranges):
+        played += end - start
+        # Walk the uncovered gaps of this range, spending the budget on them in order.
+        cursor = start
+        for c_start, c_end in current + [[end, end]]:
+            if budget <= 0 or cursor >= end:
+                break
+            if c_end <= cursor:
+                continue
+            gap_end = min(c_start, end)
+            if gap_end > cursor:
+                take = min(gap_end - cursor, budget)
+                current = merge_intervals(current + [[cursor, cursor + take]])
+                budget -= take
+            cursor = max(cursor, c_end)
+    return current, played
+
+
+def _complete(progress: LessonProgress, now: datetime) -> None:
+    progress.status = LessonProgress.Status.COMPLETED
+    progress.percent = 100
+    progress.completed_at = progress.completed_at or now
+
+
+def _after_completion(*, user, course_id: int) -> None:
+    from courses.models import CoursePage
+    from courses.services import course_completion_check
+
+    course_completion_check(user=user, course=CoursePage.objects.get(pk=course_id))
+
+
+@transaction.atomic
+def progress_record_heartbeat(
+    *, user, lesson: LessonPage, course_id: int, position, duration, ranges, now: datetime | None = None
+) -> LessonProgress:
+    """Record a video heartbeat. Idempotent: repeating or delaying a beat never lowers progress."""
+    position, duration, ranges = validate_heartbeat(position=position, duration=duration, ranges=ranges)
+    now = now or timezone.now()
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user, lesson=lesson, defaults={"course_id": course_id}
+    )
+    was_completed = progress.is_completed
+    if progress.last_beat_at is not None:
+        elapsed = max(0.0, (now - progress.last_beat_at).total_seconds())
+        budget = elapsed * _setting("MAX_PLAYBACK_RATE", 2.0) + _setting("HEARTBEAT_GRACE", 15.0)
+    else:
+        budget = _setting("HEARTBEAT_GRACE", 15.0) * 2
+    # A duration can only grow: a forged short one must not make a long video easy to complete.
+    progress.duration = max(progress.duration, duration)
+    watched, played = _add_within_budget(progress.watched, ranges, budget)
+    progress.watched = [[round(s, 2), round(e, 2)] for s, e in watched]
+    progress.seconds_watched = max(progress.seconds_watched, round(min(covered_seconds(watched), progress.duration), 2))
+    progress.position = min(position, progress.duration)
+    progress.time_spent += int(round(min(played, budget)))
+    progress.last_beat_at = now
+    percent = int(progress.seconds_watched * 100 // progress.duration)
+    progress.percent = max(progress.percent, min(percent, 100))
+    if not was_completed:
+        threshold = _setting("VIDEO_COMPLETION", 0.9)
+        rule = lesson.effective_rule()
+        if rule == LessonPage.CompletionRule.VIDEO and progress.seconds_watched >= threshold * progress.duration:
+            _complete(progress, now)
+        elif progress.status == LessonProgress.Status.NOT_STARTED:
+            progress.status = LessonProgress.Status.IN_PROGRESS
+    progress.full_clean()
+    progress.save()
+    _touch_enrolment(user=user, course_id=course_id, now=now)
+    if progress.is_completed and not was_completed:
+        _after_completion(user=user, course_id=course_id)
+    return progress
+
+
+def _touch_enrolment(*, user, course_id: int, now: datetime) -> None:
+    from courses.models import Enrolment
+
+    Enrolment.objects.filter(user=user, course_id=course_id).update(last_activity_at=now)
+
+
+@transaction.atomic
+def progress_mark_viewed(*, user, lesson: LessonPage, course_id: int, now: datetime | None = None) -> LessonProgress:
+    """Note that the learner opened the lesson; completes lessons whose rule is just opening them."""
+    now = now or timezone.now()
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user, lesson=lesson, defaults={"course_id": course_id}
+    )
+    was_completed = progress.is_completed
+    if progress.status == LessonProgress.Status.NOT_STARTED:
+        progress.status = LessonProgress.Status.IN_PROGRESS
+    if not was_completed and lesson.effective_rule() == LessonPage.CompletionRule.VIEW:
+        _complete(progress, now)
+    # Opening the page starts the wall clock that bounds the first heartbeat's claim.
+    progress.last_beat_at = now
+    progress.save()
+    _touch_enrolment(user=user, course_id=course_id, now=now)
+    if progress.is_completed and not was_completed:
+        _after_completion(user=user, course_id=course_id)
+    return progress
+
+
+# --- Quizzes ------------------------------------------------------------------------
+
+
+def _check_enrolled(*, user, course_id: int) -> None:
+    from courses.models import Enrolment
+
+    if not Enrolment.objects.filter(user=user, course_id=course_id, status=Enrolment.Status.ACTIVE).exists():
+        raise PermissionDenied(_("Enrol in this module first."))
+
+
+def _finished_attempts(*, user, quiz: Quiz, lesson: LessonPage):
+    return QuizAttempt.objects.filter(user=user, quiz=quiz, lesson=lesson).exclude(status=QuizAttempt.Status.OPEN)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=_setting("QUIZ_GRACE_SECONDS", 10))
+
+
+def _is_late(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + _grace()
+
+
+@transaction.atomic
+def quiz_attempt_expire(*, attempt: QuizAttempt) -> QuizAttempt:
+    """Close an attempt whose time ran out: it counts as used and scores nothing."""
+    attempt.status = QuizAttempt.Status.EXPIRED
+    attempt.submitted_at = attempt.deadline
+    attempt.save(update_fields=["status", "submitted_at"])
+    return attempt
+
+
+def quiz_attempt_start(
+    *, user, quiz: Quiz, lesson: LessonPage, course_id: int, now: datetime | None = None, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Start an attempt (or return the open one): draw the questions and fix their order."""
+    now = now or timezone.now()
+    rng = rng or random.SystemRandom()
+    _check_enrolled(user=user, course_id=course_id)
+    if quiz.pk not in lesson.quiz_ids():
+        raise ValidationError(_("This quiz is not part of this lesson."), code="quiz")
+    open_attempt = QuizAttempt.objects.filter(user=user, quiz=quiz, lesson=lesson, status=QuizAttempt.Status.OPEN).first()
+    if open_attempt is not None:
+        if not _is_late(open_attempt, now):
+            return open_attempt
+        quiz_attempt_expire(attempt=open_attempt)
+    with transaction.atomic():
+        finished = list(_finished_attempts(user=user, quiz=quiz, lesson=lesson).select_for_update())
+        if any(a.passed for a in finished):
+            raise ValidationError(_("You have already passed this quiz."), code="passed")
+        if quiz.max_attempts and len(finished) >= quiz.max_attempts:
+            raise ValidationError(_("You have used every attempt allowed for this quiz."), code="attempts")
+        questions = list(quiz.questions.all())
+        if not questions:
+            raise ValidationError(_("This quiz has no questions yet."), code="empty")
+        if quiz.draw_count and quiz.draw_count < len(questions):
+            drawn = {q.pk for q in rng.sample(questions, quiz.draw_count)}
+            questions = [q for q in questions if q.pk in drawn]
+        if quiz.shuffle_questions:
+            rng.shuffle(questions)
+        layout = []
+        for question in questions:
+            if question.kind == Question.Kind.TRUE_FALSE:
+                options = ["true", "false"]
+            else:
+                options = [child.id for child in question.options]
+                # Ordering questions are always shuffled: shown in order, they would give the answer away.
+                if question.kind == Question.Kind.ORDERING or quiz.shuffle_options:
+                    rng.shuffle(options)
+            layout.append({"id": question.pk, "options": options})
+        attempt = QuizAttempt(
+            user=user, quiz=quiz, lesson=lesson, course_id=course_id, number=len(finished) + 1, started_at=now,
+            deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
+            layout=layout,
+        )
+        attempt.full_clean()
+        attempt.save()
+        return attempt
+
+
+def _parse_answers(attempt: QuizAttempt, questions: dict[int, Question], data: Mapping[str, list[str]]) -> dict:
+    """Turn submitted form fields into answers, refusing anything the attempt did not show."""
+    tampered = ValidationError(_("This submission does not match the quiz you were given."), code="tampered")
+    layout = {item["id"]: item["options"] for item in attempt.layout}
+    expected: dict[str, tuple[int, str | None]] = {}
+    for qid, options in layout.items():
+        if questions[qid].kind == Question.Kind.ORDERING:
+            for option in options:
+                expected[f"q-{qid}-{option}"] = (qid, option)
+        else:
+            expected[f"q-{qid}"] = (qid, None)
+    answers: dict[str, object] = {}
+    positions: dict[int, dict[str, int]] = {}
+    for name, values in data.items():
+        if not name.startswith("q-"):
+            continue
+        if name not in expected:
+            raise tampered
+        qid, option = expected[name]
+        question = questions[qid]
+        values = [v for v in values if v != ""]
+        if not values:
+            continue
+        if option is not None:
+            try:
+                positions.setdefault(qid, {})[option] = int(values[0])
+            except ValueError:
+                raise tampered from None
+            continue
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
+            if len(values) != 1 or values[0] not in layout[qid]:
+                raise tampered
+            answers[str(qid)] = values[0]
+        elif question.kind == Question.Kind.MULTIPLE:
+            if len(set(values)) != len(values) or not set(values) <= set(layout[qid]):
+                raise tampered
+            answers[str(qid)] = values
+        else:
+            if len(values) != 1 or len(values[0]) > 500:
+                raise tampered
+            answers[str(qid)] = values[0]
+    for qid, given in positions.items():
+        if len(given) != len(layout[qid]) or sorted(given.values()) != list(range(1, len(layout[qid]) + 1)):
+            raise ValidationError(_("Give each item of an ordering question a different position."), code="ordering")
+        answers[str(qid)] = sorted(given, key=given.__getitem__)
+    return answers
+
+
+def quiz_attempt_submit(*, attempt: QuizAttempt, user, data: Mapping[str, list[str]], now: datetime | None = None) -> QuizAttempt:
+    """Grade a submission on the server. Tampered, late or repeated submissions are refused whole."""
+    now = now or timezone.now()
+    if attempt.user_id != user.pk:
+        raise PermissionDenied(_("This attempt is not yours."))
+    if attempt.status != QuizAttempt.Status.OPEN:
+        raise ValidationError(_("This attempt has already been submitted."), code="closed")
+    if _is_late(attempt, now):
+        quiz_attempt_expire(attempt=attempt)
+        raise ValidationError(_("The time limit has passed; this attempt was not graded."), code="late")
+    _check_enrolled(user=user, course_id=attempt.course_id)
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=[item["id"] for item in attempt.layout])}
+    if len(questions) != len(attempt.layout):
+        raise ValidationError(_("This quiz changed since you started; start a new attempt."), code="changed")
+    answers = _parse_answers(attempt, questions, data)
+    with transaction.atomic():
+        locked = QuizAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.status != QuizAttempt.Status.OPEN:
+            raise ValidationError(_("This attempt has already been submitted."), code="closed")
+        score = Decimal(0)
+        max_score = Decimal(0)
+        results = {}
+        for item in attempt.layout:
+            question = questions[item["id"]]
+            correct = grade_question(question, answers.get(str(question.pk)))
+            max_score += question.points
+            score += question.points if correct else 0
+            results[str(question.pk)] = {"correct": correct, "points": question.points if correct else 0}
+        attempt.answers = answers
+        attempt.results = results
+        attempt.score = score
+        attempt.max_score = max_score
+        attempt.percent = int(score * 100 // max_score) if max_score else 0
+        attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+        attempt.status = QuizAttempt.Status.SUBMITTED
+        attempt.submitted_at = now
+        attempt.save()
+        if attempt.passed:
+            _quiz_passed(user=user, attempt=attempt, now=now)
+    return attempt
+
+
+def _quiz_passed(*, user, attempt: QuizAttempt, now: datetime) -> None:
+    lesson = attempt.lesson
+    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user, lesson=lesson, defaults={"course_id": attempt.course_id}
+    )
+    if progress.is_completed:
+        _after_completion(user=user, course_id=attempt.course_id)
+        return
+    if lesson.effective_rule() == LessonPage.CompletionRule.QUIZ:
+        _complete(progress, now)
+    elif progress.status == LessonProgress.Status.NOT_STARTED:
+        progress.status = LessonProgress.Status.IN_PROGRESS
+    progress.save()
+    _after_completion(user=user, course_id=attempt.course_id)

@@ -1,0 +1,265 @@
+"""Learner endpoints of the lessons app: the lesson page, heartbeats, quiz attempts, video files."""
+
+import json
+import mimetypes
+import re
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.documents import get_document_model
+
+from .models import LessonPage, Question, Quiz, QuizAttempt
+from .selectors import lesson_access, lesson_course
+from .services import progress_mark_viewed, progress_record_heartbeat, quiz_attempt_start, quiz_attempt_submit
+
+
+def serve_lesson(page: LessonPage, request, *args, **kwargs):
+    """Serve a lesson: work out access once, record the visit for enrolled learners, render."""
+    if getattr(request, "is_preview", False):
+        return super(LessonPage, page).serve(request, *args, **kwargs)
+    get_token(request)  # the player's heartbeats read the CSRF cookie
+    access = lesson_access(lesson=page, user=request.user)
+    if access["access"] == "ok":
+        progress = progress_mark_viewed(user=request.user, lesson=page, course_id=access["course"].pk)
+        access["item"]["progress"] = progress
+        access["item"]["completed"] = progress.is_completed
+    request._lesson_access = access
+    return super(LessonPage, page).serve(request, *args, **kwargs)
+
+
+def _json_error(message: str, status: int = 400, code: str = "invalid") -> JsonResponse:
+    return JsonResponse({"ok": False, "error": code, "message": str(message)}, status=status)
+
+
+def _learner_language(request) -> str:
+    """The language for the heartbeat's messages: the page's (sent by the player), else the learner's."""
+    first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0].strip()
+    try:
+        return get_supported_language_variant(first) if first else ""
+    except LookupError:
+        pass
+    return getattr(request.user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+@require_POST
+def progress_heartbeat(request, lesson_id: int):
+    """The heartbeat endpoint, answering in the learner's language."""
+    # /api/ is outside the i18n prefixes, where Django always picks the default language.
+    with translation.override(_learner_language(request) or settings.LANGUAGE_CODE):
+        return _progress_heartbeat(request, lesson_id)
+
+
+def _progress_heartbeat(request, lesson_id: int):
+    """POST /api/progress/<lesson_id>/: record where the video is and which seconds were watched.
+
+    JSON body ``{"position": s, "duration": s, "ranges": [[start, end], ...]}``; CSRF through the
+    ``X-CSRFToken`` header. Answers JSON, with a message in the learner's language on errors.
+    """
+    if not request.user.is_authenticated:
+        return _json_error(_("Log in to save your progress."), 401, "login")
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return _json_error(_("This lesson does not exist."), 404, "not_found")
+    access = lesson_access(lesson=lesson, user=request.user)
+    if access["access"] != "ok":
+        return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+    if int(request.META.get("CONTENT_LENGTH") or 0) > 64 * 1024:
+        return _json_error(_("This heartbeat is too large."), 413, "too_large")
+    try:
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            # navigator.sendBeacon cannot set the X-CSRFToken header: it posts a form instead.
+            payload = json.loads(request.POST.get("data") or "{}")
+        else:
+            payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return _json_error(_("The heartbeat is not valid JSON."))
+    if not isinstance(payload, dict):
+        return _json_error(_("The heartbeat is not valid JSON."))
+    try:
+        progress = progress_record_heartbeat(
+            user=request.user, lesson=lesson, course_id=access["course"].pk,
+            position=payload.get("position"), duration=payload.get("duration"), ranges=payload.get("ranges", []),
+        )
+    except ValidationError as error:
+        return _json_error(" ".join(error.messages), 400, error.error_list[0].code or "invalid")
+    return JsonResponse({
+        "ok": True, "status": progress.status, "percent": progress.percent, "position": progress.position,
+        "seconds_watched": progress.seconds_watched, "completed": progress.is_completed,
+    })
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+@login_required
+@require_GET
+def video_file(request, document_id: int):
+    """A lesson video file with HTTP Range support, so that players can seek and resume.
+
+    Django's own file serving answers no Range requests; behind nginx or S3 the media
+    pipeline's URLs replace this.
+    """
+    document = get_object_or_404(get_document_model(), pk=document_id)
+    if not document.file.name.lower().endswith((".mp4", ".webm", ".m4v")):
+        raise Http404
+    try:
+        size = document.file.size
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(document.file.name)[0] or "video/mp4"
+    match = _RANGE.match(request.headers.get("Range", "").strip())
+    if not match or (match.group(1) == "" and match.group(2) == ""):
+        response = FileResponse(handle, content_type=content_type)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    if match.group(1) == "":
+        start, end = max(0, size - int(match.group(2))), size - 1
+    else:
+        start = int(match.group(1))
+        end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+    if start >= size or start > end:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle.seek(start)
+    data = handle.read(end - start + 1)
+    handle.close()
+    response = HttpResponse(data, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Length"] = str(len(data))
+    return response
+
+
+@login_required
+@require_POST
+def quiz_start(request, quiz_id: int, lesson_id: int):
+    """Start (or resume) an attempt at a quiz embedded in a lesson."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    access = lesson_access(lesson=lesson, user=request.user)
+    if access["access"] != "ok":
+        raise PermissionDenied(_("Enrol in this module first."))
+    try:
+        attempt = quiz_attempt_start(user=request.user, quiz=quiz, lesson=lesson, course_id=access["course"].pk)
+    except ValidationError as error:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(error.messages))
+        return redirect(lesson.get_url(request))
+    return redirect("lessons:attempt", pk=attempt.pk)
+
+
+def _attempt_questions(attempt: QuizAttempt) -> list[dict]:
+    """The attempt's questions in the order drawn, with options in the order shown (no answers)."""
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=[item["id"] for item in attempt.layout])}
+    rows = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = questions.get(item["id"])
+        if question is None:
+            continue
+        if question.kind == Question.Kind.TRUE_FALSE:
+            texts = {"true": _("True"), "false": _("False")}
+            feedback = {}
+        else:
+            texts = {child.id: child.value["text"] for child in question.options}
+            feedback = {child.id: child.value.get("feedback", "") for child in question.options}
+        rows.append({
+            "number": number, "question": question, "field": f"q-{question.pk}",
+            "options": [{"id": oid, "text": texts.get(oid, ""), "feedback": feedback.get(oid, "")} for oid in item["options"]],
+        })
+    return rows
+
+
+def _own_attempt(request, pk: int) -> QuizAttempt:
+    attempt = get_object_or_404(QuizAttempt.objects.select_related("quiz", "lesson"), pk=pk)
+    if attempt.user_id != request.user.pk:
+        raise Http404
+    return attempt
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_view(request, pk: int):
+    """Show an open attempt (GET) or grade it (POST); the page never holds the correct answers."""
+    attempt = _own_attempt(request, pk)
+    if attempt.status != QuizAttempt.Status.OPEN:
+        return redirect("lessons:attempt_result", pk=attempt.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            quiz_attempt_submit(attempt=attempt, user=request.user, data=dict(request.POST.lists()))
+        except (ValidationError, PermissionDenied) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            attempt.refresh_from_db()
+            if attempt.status != QuizAttempt.Status.OPEN:
+                from django.contrib import messages
+
+                messages.error(request, error)
+                return redirect("lessons:attempt_result", pk=attempt.pk)
+        else:
+            return redirect("lessons:attempt_result", pk=attempt.pk)
+    remaining = None
+    if attempt.deadline:
+        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return render(request, "lessons/quiz_attempt.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": _attempt_questions(attempt),
+        "error": error, "remaining": remaining, "posted": request.POST if error else {},
+    }, status=400 if error else 200)
+
+
+def reveal_allowed(attempt: QuizAttempt, attempts_used: int) -> bool:
+    """Whether this attempt's page may show the correct answers, under the quiz's policy."""
+    policy = attempt.quiz.reveal_policy
+    if policy == Quiz.Reveal.NEVER:
+        return False
+    if attempt.passed:
+        return True
+    return policy == Quiz.Reveal.AFTER_LAST and bool(attempt.quiz.max_attempts) and attempts_used >= attempt.quiz.max_attempts
+
+
+@login_required
+@require_GET
+def attempt_result(request, pk: int):
+    """The grade of a finished attempt, with feedback and (when allowed) the correct answers."""
+    from .grading import correct_option_ids
+
+    attempt = _own_attempt(request, pk)
+    if attempt.status == QuizAttempt.Status.OPEN:
+        return redirect("lessons:attempt", pk=attempt.pk)
+    used = QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz, lesson=attempt.lesson).exclude(
+        status=QuizAttempt.Status.OPEN
+    ).count()
+    reveal = reveal_allowed(attempt, used)
+    rows = _attempt_questions(attempt)
+    for row in rows:
+        question = row["question"]
+        answer = attempt.answers.get(str(question.pk))
+        row["result"] = attempt.results.get(str(question.pk), {})
+        chosen = answer if isinstance(answer, list) else [answer] if answer else []
+        labels = {o["id"]: o["text"] for o in row["options"]}
+        row["given"] = [labels.get(a, a) for a in chosen]
+        row["feedback"] = [o["feedback"] for o in row["options"] if o["id"] in chosen and o["feedback"]] if reveal else []
+        if reveal:
+            if question.kind in (Question.Kind.SHORT_TEXT,):
+                row["correct"] = [question.accepted_answers.splitlines()[0]]
+            elif question.kind == Question.Kind.NUMERIC:
+                row["correct"] = [f"{question.numeric_answer.normalize()}"]
+            else:
+                row["correct"] = [labels.get(oid, oid) for oid in correct_option_ids(question)]
+    course = lesson_course(attempt.lesson)
+    return render(request, "lessons/quiz_result.html", {
+        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": rows, "reveal": reveal,
+        "course": course, "left": (attempt.quiz.max_attempts - used) if attempt.quiz.max_attempts else None,
+    })
+

@@ -1,0 +1,20 @@
+"""Quizzes in the Wagtail admin: a snippet viewset with the questions inline."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Quiz
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Quizzes")
+    add_to_admin_menu = True
+    menu_order = 210
+    list_display = ["title", "pass_mark", "max_attempts", "time_limit_minutes"]
+    search_fields = ["title"]
+
+
+register_snippet(QuizViewSet)

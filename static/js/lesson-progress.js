@@ -1,0 +1,99 @@
+/* Lesson video progress: resume at the saved position, send heartbeats of watched ranges.
+ * Contract: <video data-progress-url data-resume-at>; POST JSON {position, duration, ranges}
+ * with the X-CSRFToken header, every ~12 s while playing, and on pause / pagehide by sendBeacon.
+ * No framework: the page reads fine without this script. */
+(function () {
+  "use strict";
+  var INTERVAL = 12000;
+
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function track(video) {
+    var url = video.dataset.progressUrl;
+    if (!url) return;
+    var status = video.closest("figure") && video.closest("figure").querySelector(".lesson-video__status");
+    var ranges = [];      // ranges played since the last successful beat
+    var segmentStart = null;
+    var resumed = false;
+    var lastPosition = -1;  // position of the last beat sent
+
+    function closeSegment() {
+      if (segmentStart !== null) {
+        var end = video.currentTime;
+        if (end > segmentStart) ranges.push([segmentStart, end]);
+        segmentStart = video.paused || video.ended ? null : end;
+      }
+    }
+
+    function payload() {
+      closeSegment();
+      var body = { position: video.currentTime, duration: video.duration || 0, ranges: ranges };
+      ranges = [];
+      return body;
+    }
+
+    function send(useBeacon) {
+      if (!video.duration || !isFinite(video.duration)) return;
+      var body = payload();
+      // Nothing new since the last beat (e.g. leaving a paused video): stay quiet.
+      if (!body.ranges.length && Math.abs(body.position - lastPosition) < 0.5) return;
+      lastPosition = body.position;
+      var json = JSON.stringify(body);
+      if (useBeacon && navigator.sendBeacon) {
+        // sendBeacon cannot set headers: the same JSON goes as a form field beside Django's
+        // ordinary CSRF form field, which the CSRF middleware checks like any form post.
+        var form = new FormData();
+        form.append("csrfmiddlewaretoken", csrfToken());
+        form.append("data", json);
+        if (navigator.sendBeacon(url, form)) return;
+      }
+      fetch(url, {
+        method: "POST", credentials: "same-origin", keepalive: true,
+        headers: {
+          "Content-Type": "application/json", "X-CSRFToken": csrfToken(),
+          "Accept-Language": document.documentElement.lang || "ar"  // errors come back in the page's language
+        },
+        body: json
+      }).then(function (response) {
+        return response.json().then(function (data) {
+          if (!response.ok) throw new Error(data.message || response.statusText);
+          if (status) status.hidden = true;
+          if (data.completed) {
+            var label = document.querySelector("[data-lesson-status]");
+            if (label) label.dataset.completed = "true";
+          }
+        });
+      }).catch(function (error) {
+        // Keep the ranges: the next beat re-sends them, and the server ignores what it already has.
+        ranges = body.ranges.concat(ranges);
+        lastPosition = -1;
+        if (status) { status.textContent = error.message || video.dataset.errorMessage; status.hidden = false; }
+      });
+    }
+
+    function resume() {
+      if (resumed) return;
+      resumed = true;
+      var at = parseFloat(video.dataset.resumeAt || "0");
+      if (at > 0 && at < (video.duration || Infinity)) video.currentTime = at;
+    }
+
+    video.addEventListener("loadedmetadata", resume);
+    if (video.readyState >= 1) resume();
+    video.addEventListener("playing", function () { segmentStart = video.currentTime; });
+    video.addEventListener("seeking", function () { closeSegment(); segmentStart = null; });
+    video.addEventListener("seeked", function () { if (!video.paused) segmentStart = video.currentTime; });
+    video.addEventListener("pause", function () { closeSegment(); segmentStart = null; send(false); });
+    video.addEventListener("ended", function () { closeSegment(); segmentStart = null; send(false); });
+    window.setInterval(function () { if (!video.paused) send(false); }, INTERVAL);
+    window.addEventListener("pagehide", function () { closeSegment(); send(true); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { closeSegment(); send(true); }
+    });
+  }
+
+  document.querySelectorAll("video[data-progress-url]").forEach(track);
+})();

@@ -1,0 +1,18 @@
+"""Fixtures of the learning apps' tests."""
+
+import pytest
+
+
+@pytest.fixture
+def homes(db):
+    """The two home pages and their section pages (no modules)."""
+    from home import demo as home_demo
+
+    return home_demo.load()
+
+
+@pytest.fixture
+def learner(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(full_name="فاطمة الزهراء أيت علي")

@@ -1,0 +1,77 @@
+"""Reports per module: figures, breakdowns, exports, and trainers limited to their modules."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from courses.models import Trainer
+from courses.services import enrolment_create
+from lessons.services import progress_mark_viewed, quiz_attempt_start, quiz_attempt_submit
+from tests.courses.factories import correct_answers, lessons_of, make_course, make_quiz
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def module(homes):
+    quiz = make_quiz()
+    course = make_course(slug="report", lessons=2, quiz=quiz, revisions=False)
+    done = UserFactory(full_name="أمينة", province="safi", gender="female", category="elected")
+    started = UserFactory(full_name="يوسف", province="marrakech", gender="male", category="staff")
+    UserFactory(full_name="غير مسجل")
+    for user in (done, started):
+        enrolment_create(user=user, course=course)
+    first, last = lessons_of(course)
+    progress_mark_viewed(user=done, lesson=first, course_id=course.pk)
+    attempt = quiz_attempt_start(user=done, quiz=quiz, lesson=last, course_id=course.pk)
+    quiz_attempt_submit(attempt=attempt, user=done, data=correct_answers(attempt))
+    progress_mark_viewed(user=started, lesson=first, course_id=course.pk)
+    return course
+
+
+def test_report_figures_and_breakdowns(module):
+    """The report counts enrolled, in progress and completed learners, with province and gender tables."""
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(f"/reports/{module.pk}/").content.decode()
+    assert "<strong>2</strong>" in html  # enrolled
+    assert html.count('class="data-table"') == 4  # score distribution + province, category, gender
+    assert "آسفي" in html or "Safi" in html
+
+
+def test_trainer_sees_only_attached_modules(module, homes):
+    """A trainer attached to a module reads its report; another module's report is 404; a learner is refused."""
+    trainer_user = UserFactory(is_staff=True)
+    trainer = Trainer.objects.create(name="Karim", user=trainer_user)
+    module.trainers.add(trainer)
+    module.save()
+    other = make_course(slug="other-report", revisions=False)
+    client = Client()
+    client.force_login(trainer_user)
+    assert client.get(f"/reports/{module.pk}/").status_code == 200
+    assert client.get(f"/reports/{other.pk}/").status_code == 404
+    index = client.get("/reports/").content.decode()
+    assert f"/reports/{module.pk}/" in index and f"/reports/{other.pk}/" not in index
+    learner = Client()
+    learner.force_login(UserFactory())
+    assert learner.get(f"/reports/{module.pk}/").status_code == 404
+
+
+def test_csv_and_xlsx_exports(module):
+    """CSV (UTF-8 with BOM) and XLSX list every enrolled learner with status and best score."""
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(f"/reports/{module.pk}/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["أمينة"][5] == "completed" and by_name["أمينة"][8] == "100"
+    assert by_name["يوسف"][5] == "in_progress"
+    response = client.get(f"/reports/{module.pk}/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 3 and {sheet.cell(row=r, column=1).value for r in (2, 3)} == {"أمينة", "يوسف"}
+    assert client.get(f"/reports/{module.pk}/export.pdf").status_code == 404
