@@ -1,12 +1,14 @@
 """StreamField blocks of the archive.
 
-Recorded videos live here, in one place, so that the media pipeline's
-``VideoBlock`` can replace ``RecordedVideoBlock`` without touching the models' callers.
+Recorded videos live here, in one place: a recording from the media pipeline
+(``VideoBlock``, adaptive streaming) or, for older entries, an MP4 document.
 """
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
+
+from media_pipeline.blocks import VideoBlock
 
 
 class RecordedVideoBlock(blocks.StructBlock):
@@ -23,4 +25,4 @@ class RecordedVideoBlock(blocks.StructBlock):
 
 def video_stream_blocks() -> list[tuple[str, blocks.Block]]:
     """The blocks an activity's ``videos`` field accepts."""
-    return [("video", RecordedVideoBlock())]
+    return [("video", RecordedVideoBlock()), ("recording", VideoBlock(label=_("recording (adaptive streaming)")))]

@@ -1,21 +1,27 @@
 """StreamField blocks of a lesson's body."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from media_pipeline.blocks import VideoBlock
+from media_pipeline.selectors import player_sources
+
 
 class LessonVideoBlock(blocks.StructBlock):
-    """The lesson's video, played by a plain HTML5 ``<video>`` element.
+    """The lesson's video: a recording from the media pipeline (adaptive HLS player),
+    or, for content made before the pipeline, an MP4 document in a plain ``<video>``.
 
-    Kept in this one class on purpose: when the media pipeline lands, only the inner
-    player (the template and ``video_source``) changes, while the progress contract
-    (``data-progress-url``, ``data-resume-at``) stays where it is.
+    Both players keep the same progress contract (``data-progress-url``,
+    ``data-resume-at``), so resuming and completion work whichever the editor chose.
     """
 
-    video = DocumentChooserBlock(label=_("video file (MP4)"))
+    recording = VideoBlock(label=_("recording (adaptive streaming)"), required=False)
+    video = DocumentChooserBlock(label=_("video file (MP4)"), required=False)
     poster = ImageChooserBlock(label=_("poster image"), required=False)
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=255)
 
@@ -24,6 +30,14 @@ class LessonVideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "lessons/blocks/video.html"
 
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("recording") and not value.get("video"):
+            raise StructBlockValidationError(
+                block_errors={"recording": ValidationError(_("Choose a recording or an MP4 file."))}
+            )
+        return value
+
     def get_context(self, value, parent_context=None):
         from django.urls import reverse
 
@@ -31,6 +45,9 @@ class LessonVideoBlock(blocks.StructBlock):
         parent_context = parent_context or {}
         page = parent_context.get("page")
         progress = parent_context.get("progress")
+        recording = value.get("recording")
+        context["asset"] = recording
+        context["player"] = player_sources(recording) if recording else None
         context["video_url"] = reverse("lessons:video", args=[value["video"].pk]) if value.get("video") else ""
         context["progress_url"] = reverse("lesson_progress", args=[page.pk]) if page is not None else ""
         context["resume_at"] = progress.resume_position if progress is not None else 0

@@ -221,8 +221,12 @@
     var body = JSON.stringify({ position: Math.round(this.video.currentTime * 10) / 10,
       duration: Math.round((this.video.duration || 0) * 10) / 10, ranges: this.ranges() });
     if (leaving && navigator.sendBeacon) {
-      navigator.sendBeacon(this.progressUrl, new Blob([body], { type: "application/json" }));
-      return;
+      // sendBeacon cannot set headers: the JSON travels as a form field beside Django's CSRF
+      // form field, which the progress endpoint accepts like any form post.
+      var form = new FormData();
+      form.append("csrfmiddlewaretoken", csrfToken());
+      form.append("data", body);
+      if (navigator.sendBeacon(this.progressUrl, form)) { return; }
     }
     fetch(this.progressUrl, { method: "POST", body: body, keepalive: true, credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() } }).catch(function () { /* retried next beat */ });
