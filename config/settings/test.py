@@ -20,3 +20,12 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 AXES_ENABLED = True
+
+# Search: the Whoosh index in a throw-away folder; modelsearch's test app and
+# fixture for its backend conformance suite (tests/search/test_backend_conformance.py).
+SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="takwin-test-search-")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
+INSTALLED_APPS += ["modelsearch.test.testapp"]  # noqa: F405
+MIGRATION_MODULES = {"searchtests": None}
+FIXTURE_DIRS = [BASE_DIR / "tests" / "search" / "fixtures"]
