@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("my/", course_views.dashboard, name="dashboard"),
     path("search/", search_views.search, name="search"),
+    path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
