@@ -26,6 +26,6 @@ AXES_ENABLED = True
 SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="takwin-test-search-")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
-INSTALLED_APPS += ["modelsearch.test.testapp"]  # noqa: F405
+INSTALLED_APPS += ["modelsearch.test.testapp", "tests.search.testapp"]  # noqa: F405
 MIGRATION_MODULES = {"searchtests": None}
 FIXTURE_DIRS = [BASE_DIR / "tests" / "search" / "fixtures"]
