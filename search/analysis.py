@@ -149,7 +149,7 @@ def fold(text: str) -> str:
     ة → ه, ASCII digits, lowercase, no Latin accents."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_ARABIC_LETTER_MAP).casefold()
+    text = text.casefold().translate(_ARABIC_LETTER_MAP)
     return unicodedata.normalize("NFC", text)
 
 
@@ -158,7 +158,7 @@ def strip_elision(word: str) -> str:
     word = word.replace("’", "'")
     if "'" in word:
         head, _, tail = word.partition("'")
-        if head in ELISIONS and tail:
+        if head.casefold() in ELISIONS and tail:
             word = tail
         return word.replace("'", "")
     return word

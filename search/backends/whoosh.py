@@ -71,6 +71,7 @@ EXACT_BOOST = 2.0
 #: Stored body text is cut here: snippets come from the start of long documents.
 STORED_BODY_CHARS = 20_000
 CURRENT = "current"
+BUILDING = "building"
 
 
 class IndexUnavailable(Exception):
@@ -430,8 +431,14 @@ class WhooshIndex(BaseIndex):
         os.symlink(generation, tmp_link)
         os.replace(tmp_link, self._link())
         for entry in self.root.iterdir():
-            if entry.name.startswith("gen-") and entry.name != generation:
+            if entry.name.startswith("gen-") and entry.name not in {generation, self._building_name()}:
                 shutil.rmtree(entry, ignore_errors=True)
+
+    def _building_name(self) -> str:
+        try:
+            return (self.root / BUILDING).read_text().strip()
+        except OSError:
+            return ""
 
     # -- reading --
 
@@ -487,10 +494,26 @@ class WhooshIndex(BaseIndex):
                 if cached is ix:
                     del self._open[key]
 
+    def _building(self) -> WhooshIndex | None:
+        """The generation a rebuild is filling, if any: live writes go there too,
+        so a page saved during a rebuild is not lost at the swap."""
+        if self.generation:
+            return None
+        try:
+            generation = (self.root / BUILDING).read_text().strip()
+        except OSError:
+            return None
+        if not generation or not (self.root / generation).exists():
+            return None
+        return WhooshIndex(self.backend, self.name, generation=generation)
+
     def add_items(self, model, items):
         items = list(items)
         if not items:
             return
+        building = self._building()
+        if building is not None:
+            building.add_items(model, items)
         ix = self._writable()
         documents = []
         for item in items:
@@ -513,6 +536,9 @@ class WhooshIndex(BaseIndex):
         self.delete_key(Mapping(type(item)).document_key(item))
 
     def delete_key(self, key: str) -> None:
+        building = self._building()
+        if building is not None:
+            building.delete_key(key)
         if not self.exists():
             return
         ix = self.open()
@@ -551,10 +577,15 @@ class WhooshIndexRebuilder:
     def start(self):
         generation = self.index._create_generation()
         self.new_index = WhooshIndex(self.index.backend, self.index.name, generation=generation)
+        marker = self.index.root / BUILDING
+        marker_tmp = self.index.root / f".{BUILDING}-{generation}"
+        marker_tmp.write_text(generation)
+        os.replace(marker_tmp, marker)
         return self.new_index
 
     def finish(self):
         self.index._swap(self.new_index.generation)
+        (self.index.root / BUILDING).unlink(missing_ok=True)
         _mark_healthy()
 
 
