@@ -323,11 +323,18 @@ class EdgeNgramFilter(Filter):
                 token.text = text[: self.maxsize]
                 yield token
                 continue
-            upper = min(len(text), self.maxsize)
-            lower = min(self.minsize, upper)
-            for size in range(lower, upper + 1):
-                token.text = text[:size]
-                yield token
+            forms = [text]
+            # Typing تكو must find التكوين: grams of the word without its article too.
+            for prefix in _ARTICLE_PREFIXES:
+                if text.startswith(prefix) and len(text) - len(prefix) >= 2:
+                    forms.append(text[len(prefix) :])
+                    break
+            for form in forms:
+                upper = min(len(form), self.maxsize)
+                lower = min(self.minsize, upper)
+                for size in range(lower, upper + 1):
+                    token.text = form[:size]
+                    yield token
 
 
 AUTOCOMPLETE_MAX_GRAM = 15

@@ -71,5 +71,7 @@ def test_autocomplete_grams_and_query_terms():
     """Edge n-grams from two letters; the query side is folded and cut to the longest gram."""
     grams = [t.text for t in analysis.autocomplete_analyzer()("Élus")]
     assert grams == ["el", "elu", "elus"]
+    arabic = [t.text for t in analysis.autocomplete_analyzer()("التكوين")]
+    assert "ال" in arabic and "تك" in arabic and "التكوين" in arabic
     assert analysis.autocomplete_terms("التَّكوين") == ["التكوين"]
     assert analysis.autocomplete_terms("x" * 40) == ["x" * analysis.AUTOCOMPLETE_MAX_GRAM]
