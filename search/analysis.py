@@ -164,6 +164,12 @@ def strip_elision(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """:func:`fold` after :func:`strip_elision`, cached: words repeat a lot."""
+    return fold(strip_elision(word))
+
+
 @lru_cache(maxsize=4)
 def _snowball(language: str):
     return snowballstemmer.stemmer(language)
@@ -264,7 +270,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            text = fold(strip_elision(token.text))
+            text = fold_word(token.text)
             if text:
                 token.text = text
                 yield token
@@ -357,4 +363,4 @@ def autocomplete_analyzer():
 
 def autocomplete_terms(text: str) -> list[str]:
     """Query-side terms for autocomplete: folded words cut to the longest n-gram."""
-    return [fold(strip_elision(m.group(0)))[:AUTOCOMPLETE_MAX_GRAM] for m in WORD_RE.finditer(text)]
+    return [fold_word(m.group(0))[:AUTOCOMPLETE_MAX_GRAM] for m in WORD_RE.finditer(text)]

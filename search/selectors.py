@@ -158,10 +158,12 @@ def site_search(
     page = max(1, page)
     facets = registered_facets()
     empty = SearchPage(query=query, hits=[], total=0, page=page, per_page=per_page, facets=[], sort=sort)
-    backend = _backend()
-    if not query or backend is None:
+    if not query:
         return empty
     queryset = base_queryset if base_queryset is not None else Page.objects.live().public().filter(locale=locale)
+    backend = _backend()
+    if backend is None:
+        return _generic_search(query, queryset, empty, sort, page, per_page)
 
     result = None
     for operator in ("and", "or"):
@@ -182,6 +184,29 @@ def site_search(
     result.query = query
     result.sort = sort
     return result
+
+
+def _generic_search(query, queryset, empty, sort, page, per_page) -> SearchPage:
+    """Any other modelsearch backend (OpenSearch at scale): results, counts,
+    sort and highlighted titles through modelsearch's API; no facets."""
+    if sort == "date":
+        queryset = queryset.order_by("-first_published_at")
+    results = None
+    for operator in ("and", "or"):
+        search_query = parse_query(query, operator=operator)
+        if search_query is None:
+            return empty
+        results = queryset.search(search_query, order_by_relevance=(sort != "date"))
+        if results.count() or operator == "or":
+            break
+    terms = _highlight_terms(search_query)
+    window = [p.specific for p in results[(page - 1) * per_page : page * per_page]]
+    hits = [
+        Hit(page=p, score=None, title_html=highlight_text(p.title, terms, whole=True),
+            snippet_html=highlight_text(getattr(p, "search_description", "") or "", terms))
+        for p in window
+    ]
+    return SearchPage(query=query, hits=hits, total=results.count(), page=page, per_page=per_page, facets=[], sort=sort)
 
 
 def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPage:
@@ -244,7 +269,7 @@ def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPag
 
         suggestion = ""
         if total == 0:
-            suggestion = did_you_mean(searcher, compiler.query)
+            suggestion = did_you_mean(searcher, compiler)
 
     terms = _highlight_terms(compiler.query)
     pages = {str(p.pk): p for p in Page.objects.filter(pk__in=[r[0] for r in rows]).specific()}
@@ -320,29 +345,27 @@ def highlight_text(text: str, terms: set[str], *, whole: bool = False) -> SafeSt
     return mark_safe(out)  # noqa: S308
 
 
-def did_you_mean(searcher, query) -> str:
-    """A corrected query from the index's own vocabulary, or ""."""
+def did_you_mean(searcher, compiler) -> str:
+    """A corrected query from the index's own vocabulary (the exact fields the
+    query searched), or ""."""
     reader = searcher.reader()
-    fieldname = "t_2_0__x" if "t_2_0__x" in searcher.schema else "t_1_0__x"
-    if fieldname not in searcher.schema:
+    fieldnames = [name + "__x" for name, _ in compiler._text_groups() if name + "__x" in searcher.schema]
+    if not fieldnames:
         return ""
     words = []
     changed = False
-    for text in _query_texts(query):
+    for text in _query_texts(compiler.query):
         for word in analysis.analyze(text):
-            if reader.doc_frequency(fieldname, word) or reader.doc_frequency("t_1_0__x", word):
+            if any(reader.doc_frequency(name, word) for name in fieldnames):
                 words.append(word)
                 continue
-            suggestion = None
-            for name in ("t_1_0__x", fieldname):
-                if name in searcher.schema:
-                    found = reader.corrector(name).suggest(word, limit=1, maxdist=2)
-                    if found:
-                        suggestion = found[0]
-                        break
-            if suggestion:
+            candidates = {}
+            for name in fieldnames:
+                for found in reader.corrector(name).suggest(word, limit=1, maxdist=2):
+                    candidates[found] = candidates.get(found, 0) + reader.doc_frequency(name, found)
+            if candidates:
                 changed = True
-                words.append(suggestion)
+                words.append(max(candidates, key=candidates.get))
             else:
                 words.append(word)
     return " ".join(words) if changed else ""

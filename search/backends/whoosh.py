@@ -206,12 +206,13 @@ class Mapping:
                 continue
             column = mapping.column_name(field)
             if isinstance(field, SearchField):
-                group = _boost_name(field.boost)
-                out[group] = text_field()
-                out[group + "__x"] = text_field(exact=True)
                 if top:
                     out["c_" + column] = text_field()
                     out["c_" + column + "__x"] = text_field(exact=True)
+                else:
+                    group = _boost_name(field.boost)
+                    out[group] = text_field()
+                    out[group + "__x"] = text_field(exact=True)
             elif isinstance(field, AutocompleteField):
                 if top:
                     out[column + "__ac"] = autocomplete_field()
@@ -234,13 +235,12 @@ class Mapping:
         texts: dict[str, list[str]] = {}
         autocomplete: list[str] = []
         nulls: list[str] = []
-        self._fill(obj, self.model, self.model.get_search_fields(), doc, texts, autocomplete, nulls, top=True)
-        body = []
+        body: list[str] = []
+        self._fill(obj, self.model, self.model.get_search_fields(), doc, texts, autocomplete, nulls, top=True, body=body)
         for group, values in texts.items():
             joined = "\n".join(values)
             doc[group] = joined
             doc[group + "__x"] = joined
-            body.append(joined)
         if autocomplete:
             doc["ac"] = " ".join(autocomplete)
         if nulls:
@@ -250,7 +250,7 @@ class Mapping:
         doc["doc_body"] = "\n".join(body)[:STORED_BODY_CHARS]
         return doc
 
-    def _fill(self, obj, model, search_fields, doc, texts, autocomplete, nulls, top):
+    def _fill(self, obj, model, search_fields, doc, texts, autocomplete, nulls, top, body):
         mapping = Mapping(model)
         for field in search_fields:
             if isinstance(field, RelatedFields):
@@ -260,17 +260,21 @@ class Mapping:
                 related = field.get_field(model).related_model
                 related_objects = list(value.all()) if isinstance(value, (models.Manager, models.QuerySet)) else [value]
                 for related_obj in related_objects:
-                    self._fill(related_obj, related, field.fields, doc, texts, autocomplete, nulls, top=False)
+                    self._fill(related_obj, related, field.fields, doc, texts, autocomplete, nulls, top=False, body=body)
                 continue
             column = mapping.column_name(field)
             if isinstance(field, SearchField):
                 value = field.get_value(obj)
                 text = _text(value)
                 if text:
-                    texts.setdefault(_boost_name(field.boost), []).append(text)
+                    body.append(text)
+                    # Top-level fields have their own columns (also used by
+                    # fields=[...]); related ones are grouped by boost.
                     if top:
                         doc["c_" + column] = text
                         doc["c_" + column + "__x"] = text
+                    else:
+                        texts.setdefault(_boost_name(field.boost), []).append(text)
             elif isinstance(field, AutocompleteField):
                 text = _text(field.get_value(obj))
                 if text:
@@ -311,8 +315,9 @@ def _text(value) -> str:
 
 
 def text_field(exact: bool = False) -> wf.TEXT:
-    analyzer = analysis.exact_analyzer() if exact else analysis.stem_analyzer()
-    return wf.TEXT(analyzer=analyzer, phrase=True)
+    if exact:
+        return wf.TEXT(analyzer=analysis.exact_analyzer(), phrase=True)
+    return wf.TEXT(analyzer=analysis.stem_analyzer(), phrase=False)
 
 
 def autocomplete_field() -> wf.TEXT:
@@ -614,11 +619,18 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
                 if field is not None:
                     out.append(("c_" + self.mapping.column_name(field), float(field.boost or 1)))
             return out
-        boosts = {1.0}
+        columns: dict[str, float] = {}
+        boosts: set[float] = set()
         for model in get_indexed_models():
-            if issubclass(model, self.queryset.model) or issubclass(self.queryset.model, model):
-                self._collect_boosts(model, model.get_search_fields(), boosts)
-        return [(_boost_name(b), b) for b in sorted(boosts)]
+            if not issubclass(model, self.queryset.model):
+                continue
+            mapping = Mapping(model)
+            for field in model.get_search_fields():
+                if isinstance(field, SearchField):
+                    columns.setdefault("c_" + mapping.column_name(field), float(field.boost or 1))
+                elif isinstance(field, RelatedFields):
+                    self._collect_boosts(field.get_field(model).related_model, field.fields, boosts)
+        return list(columns.items()) + [(_boost_name(b), b) for b in sorted(boosts)]
 
     def _collect_boosts(self, model, search_fields, boosts):
         for field in search_fields:
@@ -685,11 +697,8 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return wq.NullQuery
         if len(exact) == 1:
             return self._term_query(groups, exact[0], stemmed[0], boost)
-        clauses = []
-        for name, field_boost in groups:
-            clauses.append(wq.Phrase(name + "__x", exact, boost=field_boost * boost * EXACT_BOOST))
-            clauses.append(wq.Phrase(name, stemmed, boost=field_boost * boost))
-        return wq.Or(clauses)
+        # Positions are kept on the exact fields only (smaller stemmed postings).
+        return wq.Or([wq.Phrase(name + "__x", exact, boost=field_boost * boost) for name, field_boost in groups])
 
     def _fuzzy(self, text: str, operator: str):
         groups = self._text_groups()

@@ -206,3 +206,17 @@ def test_header_box_loads_the_autocomplete_script(client, pages):
     html = client.get("/search/").content.decode()
     assert 'data-autocomplete-url="/search/autocomplete/"' in html
     assert "js/search-autocomplete.js" in html
+
+
+def test_other_backends_serve_the_page_without_facets(client, pages, settings):
+    """With modelsearch's database backend (the path to OpenSearch is the same),
+    the page still gives results and counts, through modelsearch's API."""
+    conf = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    settings.WAGTAILSEARCH_BACKENDS = conf
+    settings.MODELSEARCH_BACKENDS = conf
+    call_command("update_index", verbosity=0)
+    response = client.get("/search/", {"q": "budget"})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [hit.page.title for hit in result.hits] == ["Le budget participatif"]
+    assert result.facets == []
