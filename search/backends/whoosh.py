@@ -934,11 +934,17 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _do_search(self):
         limit = self.stop if self.stop is not None else None
+        if limit is not None and limit <= self.start:
+            # An empty slice (Django's paginator asks for [0:0] on empty pages).
+            return []
 
         def run(searcher):
             hits = self._run(searcher, limit)
             if hits is None:
                 return []
+            if hits.has_exact_length():
+                # Clones share the compiler: count() after a slice costs nothing.
+                self.query_compiler.whoosh_total = len(hits)
             return [(hit["pk"], hit.score) for hit in hits[self.start : limit]]
 
         pairs = self._with_searcher(run, [])
@@ -961,7 +967,9 @@ class WhooshSearchResults(BaseSearchResults):
             hits = self._run(searcher, 1, for_count=True)
             return 0 if hits is None else len(hits)
 
-        total = self._with_searcher(run, 0)
+        total = getattr(self.query_compiler, "whoosh_total", None)
+        if total is None:
+            total = self._with_searcher(run, 0)
         total = max(total - self.start, 0)
         if self.stop is not None:
             total = min(total, self.stop - self.start)

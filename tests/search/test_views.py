@@ -220,3 +220,17 @@ def test_other_backends_serve_the_page_without_facets(client, pages, settings):
     result = response.context["result"]
     assert [hit.page.title for hit in result.hits] == ["Le budget participatif"]
     assert result.facets == []
+
+
+def test_empty_slices_and_admin_listings(client, pages, admin_user):
+    """An empty slice is an empty list, and the admin's searchable listings answer 200."""
+    from modelsearch.backends import get_search_backend
+    from wagtail.models import Page
+
+    results = get_search_backend("default").search("budget", Page)
+    assert list(results[0:0]) == []
+    assert list(results[5:5]) == []
+    client.force_login(admin_user)
+    parent = pages[0].get_parent()
+    for url in (f"/admin/pages/{parent.pk}/?q=budget", "/admin/documents/?q=x", "/admin/images/?q=x", "/admin/pages/search/?q=budget"):
+        assert client.get(url).status_code == 200, url
