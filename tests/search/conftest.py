@@ -3,32 +3,42 @@
 import pytest
 
 CONFORMANCE_CLASS = "test_backend_conformance.py::TestWhooshBackend::"
-_outcomes = {"collected": 0, "passed": 0, "skipped": 0, "failed": 0}
+_RANK = {"passed": 0, "skipped": 1, "failed": 2}
+_collected = {"count": 0}
+_outcomes: dict[str, str] = {}  # test id -> worst outcome (subtests included)
 
 
 def pytest_collection_modifyitems(session, config, items):
-    _outcomes["collected"] = sum(1 for item in items if CONFORMANCE_CLASS in item.nodeid)
+    _collected["count"] = sum(1 for item in items if CONFORMANCE_CLASS in item.nodeid)
 
 
 def pytest_runtest_logreport(report):
     if CONFORMANCE_CLASS not in report.nodeid:
         return
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        key = "passed" if report.passed else "skipped" if report.skipped else "failed"
-        _outcomes[key] += 1
+    if report.when == "call" or not report.passed:
+        outcome = "passed" if report.passed else "skipped" if report.skipped else "failed"
+        previous = _outcomes.get(report.nodeid, "passed")
+        _outcomes[report.nodeid] = max(previous, outcome, key=_RANK.get)
+
+
+def _counts() -> dict:
+    counts = {"collected": _collected["count"], "passed": 0, "skipped": 0, "failed": 0}
+    for outcome in _outcomes.values():
+        counts[outcome] += 1
+    return counts
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if _outcomes["collected"]:
+    if _collected["count"]:
         terminalreporter.write_line(
             "modelsearch BackendTests on Whoosh: {collected} collected, {passed} passed, "
-            "{skipped} skipped, {failed} failed".format(**_outcomes)
+            "{skipped} skipped, {failed} failed".format(**_counts())
         )
 
 
 def pytest_sessionfinish(session, exitstatus):
     """A skipped conformance test fails the run: a misconfigured suite skips everything."""
-    if _outcomes["collected"] and _outcomes["skipped"]:
+    if _collected["count"] and _counts()["skipped"]:
         session.exitstatus = 1
 
 
