@@ -153,14 +153,16 @@ def measure_backend(name: str, size: int, chunk: int, query_list, vendor: str, d
     # A saved record: the worker's index write, then the first search that sees it.
     searchable = []
     for i in range(5):
-        obj = RelevanceDoc.objects.create(key=f"new-{name}-{i}", title=f"سجل جديد zqxmarker{i}", body="نص", language="ar")
+        marker = "zqxmarker" + "abcde"[i]
+        obj = RelevanceDoc.objects.create(key=f"new-{name}-{i}", title=f"سجل جديد {marker}", body="نص", language="ar")
         t0 = time.perf_counter()
         backend.add(obj)
         index.refresh()
-        while backend.search(f"zqxmarker{i}", RelevanceDoc).count() != 1:
-            if time.perf_counter() - t0 > 60:
+        while backend.search(marker, RelevanceDoc).count() != 1:
+            if time.perf_counter() - t0 > 10:
                 break
-        searchable.append(time.perf_counter() - t0)
+        else:
+            searchable.append(time.perf_counter() - t0)
 
     plain, faceted = [], []
     facet_ok = True
@@ -181,7 +183,7 @@ def measure_backend(name: str, size: int, chunk: int, query_list, vendor: str, d
     return {
         "rate": rate,
         "index_mb": index_bytes / 1e6,
-        "searchable_s": max(searchable),
+        "searchable_s": max(searchable) if len(searchable) == 5 else None,
         "p50_ms": percentile(plain, 50),
         "p95_ms": percentile(plain, 95),
         "facet_p50_ms": percentile(faceted, 50) if faceted else None,
@@ -244,7 +246,7 @@ def report(size: int, vendor: str, figures: dict):
     goals = [
         ("p95 < 100 ms", ours["p95_ms"] < GOALS["p95_ms"]),
         (">= 500 records/s", ours["rate"] >= GOALS["rate"]),
-        ("searchable < 5 s", ours["searchable_s"] < GOALS["searchable_s"]),
+        ("searchable < 5 s", (ours["searchable_s"] or 1e9) < GOALS["searchable_s"]),
     ]
     print("goals (whoosh): " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in goals))
 
