@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
+    path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -223,10 +223,14 @@ else:
 WAGTAIL_SITE_NAME = "Takwin"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "odp", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip",
-                          # lesson videos, until the media pipeline takes them over
+                          # MP4 lesson and archive videos made before the media pipeline
                           "mp4", "webm"]
+# Whoosh with Arabic and French analysis (search/); past one machine, switch to
+# OpenSearch by settings alone (search/README.md). The task worker is the index's
+# only writer.
+SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index"))
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR},
 }
 
 # wagtailmedia's library, admin and chooser, on the pipeline's model (transcoding, HLS).

@@ -23,3 +23,12 @@ AXES_ENABLED = True
 # Archive demo: a handful of generated entries and no ffmpeg video keep `load_demo` quick in tests.
 ARCHIVE_DEMO_GENERATED = 6
 ARCHIVE_DEMO_MEDIA = False
+
+# Search: the Whoosh index in a throw-away folder; modelsearch's test app and
+# fixture for its backend conformance suite (tests/search/test_backend_conformance.py).
+SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="takwin-test-search-")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
+MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
+INSTALLED_APPS += ["modelsearch.test.testapp", "tests.search.testapp"]  # noqa: F405
+MIGRATION_MODULES = {"searchtests": None}
+FIXTURE_DIRS = [BASE_DIR / "tests" / "search" / "fixtures"]

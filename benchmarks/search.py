@@ -1,0 +1,287 @@
+"""Search benchmark: the Whoosh backend against modelsearch's database backend.
+
+    .venv/bin/python benchmarks/search.py --size 100000
+    .venv/bin/python benchmarks/search.py --size 20000 --postgres postgres://postgres@127.0.0.1:5432/searchdb
+
+Builds a synthetic archive of Arabic and French records (titles of 4-12 words,
+bodies of 40-250 words, words drawn with a Zipf law from the real sentences of
+tests/search/relevance_corpus.py), then prints for each backend, on SQLite and
+(with --postgres) on PostgreSQL: batch indexing rate, index size, the time for a
+saved record to become searchable, and query latency p50/p95 for one- to
+three-word queries, with and without a facet. The database backend is the
+baseline measured in the same run; the last column is its figure divided by ours
+(above 1 means Whoosh is faster or smaller).
+
+Uses the test settings (for the test-only ``RelevanceDoc`` model) with a fresh
+database: a temporary SQLite file, or the given PostgreSQL database (its tables
+are dropped and recreated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOALS = {"p95_ms": 100.0, "rate": 500.0, "searchable_s": 5.0}
+
+
+def vocabulary():
+    from search.analysis import WORD_RE
+    from tests.search.relevance_corpus import DOCS
+
+    words = {"ar": [], "fr": []}
+    for key, (title, body) in DOCS.items():
+        words[key[:2]].extend(m.group(0) for m in WORD_RE.finditer(f"{title} {body}"))
+    return {lang: sorted(set(w)) for lang, w in words.items()}
+
+
+def zipf_sampler(words, rng):
+    weights = [1.0 / (rank + 1) for rank in range(len(words))]
+    shuffled = words[:]
+    rng.shuffle(shuffled)
+
+    def sample(n):
+        return rng.choices(shuffled, weights=weights, k=n)
+
+    return sample
+
+
+def make_records(size: int, seed: int = 7):
+    from tests.search.testapp.models import RelevanceDoc
+
+    rng = random.Random(seed)
+    vocab = vocabulary()
+    samplers = {lang: zipf_sampler(words, rng) for lang, words in vocab.items()}
+    for i in range(size):
+        lang = "ar" if rng.random() < 0.6 else "fr"
+        sample = samplers[lang]
+        yield RelevanceDoc(
+            key=f"r{i}",
+            title=" ".join(sample(rng.randint(4, 12))),
+            body=" ".join(sample(rng.randint(40, 250))),
+            language=lang,
+        )
+
+
+def queries(count: int, seed: int = 11):
+    rng = random.Random(seed)
+    vocab = vocabulary()
+    out = []
+    for _ in range(count):
+        lang = "ar" if rng.random() < 0.6 else "fr"
+        out.append(" ".join(rng.sample(vocab[lang], rng.randint(1, 3))))
+    return out
+
+
+def setup_django(database_url: str, index_dir: str):
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["DATABASE_URL"] = database_url
+    import django
+    from django.conf import settings
+
+    django.setup()
+    conf = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": index_dir},
+        "database": {"BACKEND": "wagtail.search.backends.database"},
+    }
+    settings.WAGTAILSEARCH_BACKENDS = conf
+    settings.MODELSEARCH_BACKENDS = conf
+
+
+def fresh_database(vendor: str):
+    from django.core.management import call_command
+    from django.db import connection
+
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    call_command("migrate", verbosity=0, run_syncdb=True)
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    index = min(len(values) - 1, max(0, round(pct / 100 * (len(values) - 1))))
+    return values[index]
+
+
+def db_index_size(vendor: str, db_path: str | None) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('wagtailsearch_indexentry')")
+            return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'wagtailsearch_%' OR name LIKE 'wagtailsearch_indexentry_fts%'"
+        )
+        row = cursor.fetchone()
+        return int(row[0] or 0)
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def measure_backend(name: str, size: int, chunk: int, query_list, vendor: str, db_path: str | None, index_dir: str):
+    from modelsearch.backends import get_search_backend
+
+    from tests.search.testapp.models import RelevanceDoc
+
+    backend = get_search_backend(name)
+    index = backend.get_index_for_model(RelevanceDoc)
+    if name == "default":
+        index.reset()
+    index.add_model(RelevanceDoc)
+    pks = list(RelevanceDoc.objects.order_by("pk").values_list("pk", flat=True))
+    started = time.perf_counter()
+    for start in range(0, len(pks), chunk):
+        batch = list(RelevanceDoc.objects.filter(pk__in=pks[start : start + chunk]).order_by("pk"))
+        index.add_items(RelevanceDoc, batch)
+    elapsed = time.perf_counter() - started
+    rate = size / elapsed if elapsed else float("inf")
+    index_bytes = dir_size(Path(index_dir)) if name == "default" else db_index_size(vendor, db_path)
+
+    # A saved record: the worker's index write, then the first search that sees it.
+    searchable = []
+    for i in range(5):
+        marker = "zqxmarker" + "abcde"[i]
+        obj = RelevanceDoc.objects.create(key=f"new-{name}-{i}", title=f"سجل جديد {marker}", body="نص", language="ar")
+        t0 = time.perf_counter()
+        backend.add(obj)
+        index.refresh()
+        while backend.search(marker, RelevanceDoc).count() != 1:
+            if time.perf_counter() - t0 > 10:
+                break
+        else:
+            searchable.append(time.perf_counter() - t0)
+
+    plain, faceted = [], []
+    facet_ok = True
+    for text in query_list:
+        t0 = time.perf_counter()
+        results = backend.search(text, RelevanceDoc)
+        list(results[:10])
+        results.count()
+        plain.append((time.perf_counter() - t0) * 1000)
+        if facet_ok:
+            t0 = time.perf_counter()
+            try:
+                backend.search(text, RelevanceDoc).facet("language")
+            except NotImplementedError:
+                facet_ok = False
+                continue
+            faceted.append((time.perf_counter() - t0) * 1000)
+    return {
+        "rate": rate,
+        "index_mb": index_bytes / 1e6,
+        "searchable_s": max(searchable) if len(searchable) == 5 else None,
+        "p50_ms": percentile(plain, 50),
+        "p95_ms": percentile(plain, 95),
+        "facet_p50_ms": percentile(faceted, 50) if faceted else None,
+        "facet_p95_ms": percentile(faceted, 95) if faceted else None,
+    }
+
+
+def run(database_url: str, vendor: str, size: int, chunk: int, n_queries: int, db_path: str | None):
+    index_dir = tempfile.mkdtemp(prefix="takwin-bench-index-")
+    setup_django(database_url, index_dir)
+    from tests.search.testapp.models import RelevanceDoc
+
+    fresh_database(vendor)
+    t0 = time.perf_counter()
+    batch = []
+    for record in make_records(size):
+        batch.append(record)
+        if len(batch) == 5000:
+            RelevanceDoc.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        RelevanceDoc.objects.bulk_create(batch)
+    print(f"[{vendor}] {size} records written in {time.perf_counter() - t0:.1f} s", flush=True)
+    query_list = queries(n_queries)
+    figures = {}
+    for name, label in (("default", "whoosh"), ("database", f"database ({vendor})")):
+        print(f"[{vendor}] indexing with {label}...", flush=True)
+        figures[label] = measure_backend(name, size, chunk, query_list, vendor, db_path, index_dir)
+    shutil.rmtree(index_dir, ignore_errors=True)
+    return figures
+
+
+def fmt(value, unit=""):
+    if value is None:
+        return "n/a"
+    return f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def report(size: int, vendor: str, figures: dict):
+    labels = list(figures)
+    ours, base = figures[labels[0]], figures[labels[1]]
+    rows = [
+        ("batch indexing (records/s)", "rate", True),
+        ("index size (MB)", "index_mb", False),
+        ("saved -> searchable (s, worst of 5)", "searchable_s", False),
+        ("query p50 (ms)", "p50_ms", False),
+        ("query p95 (ms)", "p95_ms", False),
+        ("query + facet p50 (ms)", "facet_p50_ms", False),
+        ("query + facet p95 (ms)", "facet_p95_ms", False),
+    ]
+    print()
+    print(f"== {size:,} records, {vendor}")
+    print(f"{'':38}{labels[0]:>14}{labels[1]:>24}{'ratio':>10}")
+    for title, key, higher_is_better in rows:
+        a, b = ours.get(key), base.get(key)
+        ratio = None
+        if a and b:
+            ratio = (a / b) if higher_is_better else (b / a)
+        print(f"{title:38}{fmt(a):>14}{fmt(b):>24}{fmt(ratio, 'x'):>10}")
+    goals = [
+        ("p95 < 100 ms", ours["p95_ms"] < GOALS["p95_ms"]),
+        (">= 500 records/s", ours["rate"] >= GOALS["rate"]),
+        ("searchable < 5 s", (ours["searchable_s"] or 1e9) < GOALS["searchable_s"]),
+    ]
+    print("goals (whoosh): " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in goals))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--postgres", help="PostgreSQL URL to run the same measures on (tables are recreated)")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.only is None:
+        # One process per database: Django is set up once per process.
+        import subprocess
+
+        targets = ["sqlite"] + (["postgresql"] if args.postgres else [])
+        for target in targets:
+            cmd = [sys.executable, __file__, "--only", target, "--size", str(args.size), "--chunk", str(args.chunk)]
+            cmd += ["--queries", str(args.queries)]
+            if args.postgres:
+                cmd += ["--postgres", args.postgres]
+            subprocess.run(cmd, check=True)
+        return
+
+    if args.only == "sqlite":
+        db_dir = tempfile.mkdtemp(prefix="takwin-bench-db-")
+        db_path = os.path.join(db_dir, "bench.sqlite3")
+        figures = run(f"sqlite:///{db_path}", "sqlite", args.size, args.chunk, args.queries, db_path)
+        shutil.rmtree(db_dir, ignore_errors=True)
+    else:
+        figures = run(args.postgres, "postgresql", args.size, args.chunk, args.queries, None)
+    report(args.size, args.only, figures)
+
+
+if __name__ == "__main__":
+    main()

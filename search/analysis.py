@@ -1,0 +1,366 @@
+"""Text analysis for Arabic and French, the same at index and at query time.
+
+Whoosh pickles analyzer objects into the index schema, so the classes here must
+keep this import path (``search.analysis``); moving them means rebuilding the
+index (``manage.py update_index``).
+
+Three analyzers, built from the same tokenizer and fold:
+
+- ``exact_analyzer()``: tokens folded (NFC, Arabic fold, lowercase, accents,
+  French elision) and stop words removed, never stemmed. Exact matches rank
+  higher than stemmed ones.
+- ``stem_analyzer()``: the same, then light stemming by script (Arabic or Latin)
+  with the institution's vocabulary protected from the stemmers.
+- ``autocomplete_analyzer()``: edge n-grams of the exact tokens, for type-ahead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from whoosh.analysis import Filter, Tokenizer
+from whoosh.analysis.acore import Token
+
+# Letters, digits and the combining marks that live inside words: Latin accents
+# in decomposed form and the Arabic harakat, shadda, sukun, superscript alef and
+# Quranic marks. Whoosh's default tokenizer splits on the Arabic marks, so a
+# vowelled word (مُحَمَّد) falls apart into one-letter tokens.
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+WORD_RE = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*", re.UNICODE)
+
+_ARABIC_LETTER_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh, common in text pasted from Word
+        "ک": "ك",
+        "ة": "ه",
+        "ـ": None,  # tatweel
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Eastern Arabic-Indic digits
+        "œ": "oe",
+        "æ": "ae",
+    }
+)
+
+ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
+
+FRENCH_STOP_WORDS = frozenset(
+    ["a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il", "ils", "je", "la", "le", "les", "leur", "leurs", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "est", "sont", "ete", "etre", "avoir", "ont", "a"]
+)
+# Folded forms (the fold runs before the stop filter).
+ARABIC_STOP_WORDS = frozenset(
+    ["في", "من", "الي", "علي", "عن", "مع", "او", "ام", "ثم", "حتي", "اذا", "اذ", "ان", "لا", "ما", "لم", "لن", "قد", "هذا", "هذه", "ذلك", "تلك", "هولاء", "الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "كان", "كانت", "يكون", "هو", "هي", "هم", "هن", "انا", "نحن", "انت", "انتم", "كل", "بعض", "غير", "بين", "عند", "لدي", "منذ", "قبل", "بعد", "فيه", "فيها", "منه", "منها", "عليه", "عليها", "له", "لها", "لهم", "به", "بها", "و", "ف", "ب", "ك", "ل", "يا", "اي", "ايضا", "كما", "لكن", "بل"]
+)
+STOP_WORDS = FRENCH_STOP_WORDS | ARABIC_STOP_WORDS
+
+# The institution's vocabulary, which the stemmers mangle (snowball turns التكوين
+# into تكو, and ISRI sends تكوينات to the root كون): each folded form maps to the
+# stem it must share with its variants. Province and commune names are kept whole.
+PROTECTED_STEMS = {
+    # Training, the institution's core word.
+    "تكوين": "تكوين",
+    "تكوينات": "تكوين",
+    "تكويني": "تكوين",
+    "تكوينيه": "تكوين",
+    "التكوين": "تكوين",
+    "formation": "formation",
+    "formations": "formation",
+    # Councillors and communes.
+    "منتخب": "منتخب",
+    "منتخبه": "منتخب",
+    "منتخبون": "منتخب",
+    "منتخبين": "منتخب",
+    "منتخبات": "منتخب",
+    "جماعه": "جماعه",
+    "جماعات": "جماعه",
+    "جماعي": "جماعه",
+    "جماعيه": "جماعه",
+    "ورشه": "ورشه",
+    "ورشات": "ورشه",
+    "مجلس": "مجلس",
+    "مجالس": "مجلس",
+    "ميزانيه": "ميزانيه",
+    "ميزانيات": "ميزانيه",
+    "انتخاب": "انتخاب",
+    "انتخابات": "انتخاب",
+    "انتخابيه": "انتخاب",
+    "صفقه": "صفقه",
+    "صفقات": "صفقه",
+    "جبايه": "جبايه",
+    "جبايات": "جبايه",
+    "حكامه": "حكامه",
+    "رقمنه": "رقمنه",
+    "elu": "elu",
+    "elus": "elu",
+    "elue": "elu",
+    "elues": "elu",
+    "commune": "commune",
+    "communes": "commune",
+    "communal": "commune",
+    "communale": "commune",
+    "communaux": "commune",
+    # The region, its provinces and prefecture (Province in accounts/regions.py).
+    "مراكش": "مراكش",
+    "اسفي": "اسفي",
+    "الصويره": "الصويره",
+    "صويره": "الصويره",
+    "الحوز": "الحوز",
+    "حوز": "الحوز",
+    "شيشاوه": "شيشاوه",
+    "السراغنه": "السراغنه",
+    "سراغنه": "السراغنه",
+    "قلعه": "قلعه",
+    "الرحامنه": "الرحامنه",
+    "رحامنه": "الرحامنه",
+    "اليوسفيه": "اليوسفيه",
+    "يوسفيه": "اليوسفيه",
+    "marrakech": "marrakech",
+    "safi": "safi",
+    "essaouira": "essaouira",
+    "haouz": "haouz",
+    "chichaoua": "chichaoua",
+    "kelaa": "kelaa",
+    "sraghna": "sraghna",
+    "rehamna": "rehamna",
+    "youssoufia": "youssoufia",
+}
+
+_ARTICLE_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال")
+_CLITICS = ("و", "ف", "ب", "ك", "ل")
+_ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "يه", "ها", "هم")
+
+
+def is_arabic(text: str) -> bool:
+    """True if the text holds at least one Arabic letter."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text)
+
+
+def fold(text: str) -> str:
+    """Fold one word or a whole text: NFC, no harakat or tatweel, one alef, ى → ي,
+    ة → ه, ASCII digits, lowercase, no Latin accents."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().translate(_ARABIC_LETTER_MAP)
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_elision(word: str) -> str:
+    """``l'école`` → ``école``, ``qu'il`` → ``il``; other apostrophes are dropped."""
+    word = word.replace("’", "'")
+    if "'" in word:
+        head, _, tail = word.partition("'")
+        if head.casefold() in ELISIONS and tail:
+            word = tail
+        return word.replace("'", "")
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """:func:`fold` after :func:`strip_elision`, cached: words repeat a lot."""
+    return fold(strip_elision(word))
+
+
+@lru_cache(maxsize=4)
+def _snowball(language: str):
+    return snowballstemmer.stemmer(language)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Light stem of one folded word, by script, vocabulary first."""
+    if word in PROTECTED_STEMS:
+        return PROTECTED_STEMS[word]
+    if word.isdigit():
+        return word
+    if is_arabic(word):
+        return _stem_arabic(word)
+    return _snowball("french").stemWord(word)
+
+
+def _stem_arabic(word: str) -> str:
+    base = word
+    for prefix in _ARTICLE_PREFIXES:
+        if base.startswith(prefix) and len(base) - len(prefix) >= 3:
+            base = base[len(prefix) :]
+            break
+    else:
+        # A lone conjunction or preposition only comes off when what is left is
+        # a known word: و in ورشه is part of the word.
+        if base[:1] in _CLITICS and base[1:] in PROTECTED_STEMS:
+            base = base[1:]
+    if base in PROTECTED_STEMS:
+        return PROTECTED_STEMS[base]
+    for suffix in _ARABIC_SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 3:
+            base = base[: -len(suffix)]
+            break
+    if base in PROTECTED_STEMS:
+        return PROTECTED_STEMS[base]
+    if len(base) <= 3:
+        return base
+    stemmed = _snowball("arabic").stemWord(base)
+    return stemmed if len(stemmed) >= 3 else base
+
+
+def analyze(text: str, *, stemmed: bool = False) -> list[str]:
+    """The terms a text gives, as the index sees them (used by query building)."""
+    analyzer = stem_analyzer() if stemmed else exact_analyzer()
+    return [token.text for token in analyzer(text)]
+
+
+class WordTokenizer(Tokenizer):
+    """Words with their combining marks and inner apostrophes; nothing else."""
+
+    def __eq__(self, other):
+        return isinstance(other, WordTokenizer)
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        for pos, match in enumerate(WORD_RE.finditer(value)):
+            token.text = match.group(0)
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = token.text
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class FoldFilter(Filter):
+    """Elision, then the Arabic and Latin fold (see :func:`fold`)."""
+
+    def __eq__(self, other):
+        return isinstance(other, FoldFilter)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = fold_word(token.text)
+            if text:
+                token.text = text
+                yield token
+
+
+class StopWordFilter(Filter):
+    """Drops Arabic and French stop words, renumbering positions so phrases that
+    contained a stop word still match."""
+
+    def __eq__(self, other):
+        return isinstance(other, StopWordFilter)
+
+    def __call__(self, tokens):
+        offset = 0
+        for token in tokens:
+            if token.text in STOP_WORDS:
+                if token.mode == "query" and not getattr(token, "removestops", True):
+                    yield token
+                    continue
+                offset += 1
+                continue
+            if token.positions:
+                token.pos -= offset
+            yield token
+
+
+class LightStemFilter(Filter):
+    """Light stemming by script, with the protected vocabulary."""
+
+    def __eq__(self, other):
+        return isinstance(other, LightStemFilter)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = stem(token.text)
+            yield token
+
+
+class EdgeNgramFilter(Filter):
+    """Prefixes of each token, ``minsize`` to ``maxsize`` characters (the whole
+    token too, when shorter than ``maxsize``)."""
+
+    def __init__(self, minsize: int = 2, maxsize: int = 15):
+        self.minsize = minsize
+        self.maxsize = maxsize
+
+    def __eq__(self, other):
+        return isinstance(other, EdgeNgramFilter) and (self.minsize, self.maxsize) == (other.minsize, other.maxsize)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if token.mode == "query":
+                # The query side is truncated, not expanded: a prefix longer than
+                # maxsize still finds the word.
+                token.text = text[: self.maxsize]
+                yield token
+                continue
+            forms = [text]
+            # Typing تكو must find التكوين: grams of the word without its article too.
+            for prefix in _ARTICLE_PREFIXES:
+                if text.startswith(prefix) and len(text) - len(prefix) >= 2:
+                    forms.append(text[len(prefix) :])
+                    break
+            for form in forms:
+                upper = min(len(form), self.maxsize)
+                lower = min(self.minsize, upper)
+                for size in range(lower, upper + 1):
+                    token.text = form[:size]
+                    yield token
+
+
+AUTOCOMPLETE_MAX_GRAM = 15
+
+
+def exact_analyzer():
+    """Folded, unstemmed terms."""
+    return WordTokenizer() | FoldFilter() | StopWordFilter()
+
+
+def stem_analyzer():
+    """Folded, light-stemmed terms."""
+    return WordTokenizer() | FoldFilter() | StopWordFilter() | LightStemFilter()
+
+
+def autocomplete_analyzer():
+    """Edge n-grams of the folded terms; stop words kept (people type them)."""
+    return WordTokenizer() | FoldFilter() | EdgeNgramFilter(2, AUTOCOMPLETE_MAX_GRAM)
+
+
+def autocomplete_terms(text: str) -> list[str]:
+    """Query-side terms for autocomplete: folded words cut to the longest n-gram."""
+    return [fold_word(m.group(0))[:AUTOCOMPLETE_MAX_GRAM] for m in WORD_RE.finditer(text)]
