@@ -262,6 +262,7 @@ class ActivityPage(Page):
         index.FilterField("activity_type"),
         index.FilterField("province"),
         index.FilterField("locale"),
+        index.FilterField("year"),
     ]
     parent_page_types = ["archive.ArchiveIndexPage", "archive.ActivitySeriesPage"]
     subpage_types: list[str] = []
@@ -269,6 +270,11 @@ class ActivityPage(Page):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+
+    @property
+    def year(self) -> int | None:
+        """The year the activity started (a search facet)."""
+        return self.start_date.year if self.start_date else None
 
     @property
     def breakdown_total(self) -> int:

@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = _("Courses")
+
+    def ready(self):
+        # The search app knows no content app: courses register the theme facet with it.
+        from search.registry import register_facet
+
+        def theme_names(keys):
+            from .models import Theme
+
+            return dict(Theme.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+        register_facet("theme", label=_("Theme"), field_name="theme", value_labels=theme_names, order=20)

@@ -79,20 +79,45 @@ def page(browser, live_server):
     tab.close()
 
 
-def pytest_collection_modifyitems(items):
-    """Give every transactional test a serialized rollback.
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool((marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
+        getattr(item, "fixturenames", ())
+    ))
 
-    A transactional test (live server, worker) flushes every table afterwards,
-    including the rows Wagtail's and our data migrations created (root page, locale,
-    collections, groups). With serialized rollback for all of them, Django restores
-    those rows and never re-runs post-migrate in between, which would otherwise make
-    the next restore collide with content types created in the meantime.
+
+def restore_migrated_rows() -> None:
+    """Put back the rows that data migrations create, after a transactional test's flush.
+
+    A transactional test (live server, worker) empties every table when it ends,
+    including Wagtail's locale, root page, root collection and default site and our
+    groups with their permissions. Re-creating them is deterministic, where Django's
+    serialized rollback trips over content types re-created with other ids.
     """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = dict(marker.kwargs) if marker else {}
-        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(
-            getattr(item, "fixturenames", ())
-        )
-        if transactional and not kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(**{**kwargs, "transaction": True, "serialized_rollback": True}))
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page, Site
+
+    if Page.objects.exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="ar")
+    root = Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale, content_type=ContentType.objects.get_for_model(Page))
+    )
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Site.objects.exists():
+        Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
+    importlib.import_module("accounts.migrations.0002_groups").create_groups(apps, None)
+    importlib.import_module("accounts.migrations.0003_media_permissions").grant(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows_after_flush(request):
+    """Transactional tests start with the migrated rows, like every other test."""
+    if _is_transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        restore_migrated_rows()
+

@@ -11,9 +11,10 @@ GRANTS = {
 
 def grant(apps, schema_editor):
     app_config = apps.get_app_config("media_pipeline")
-    app_config.models_module = True
+    models_module = app_config.models_module
+    app_config.models_module = models_module or True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

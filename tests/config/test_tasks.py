@@ -16,7 +16,7 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 RQ_TASKS = {"default": {"BACKEND": "config.tasks_rq.OnCommitRQBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_TASKS)
 def test_database_queue_runs_the_task_in_the_worker():
     """A task enqueued on the database queue waits until `db_worker` runs it, then succeeds."""
@@ -46,7 +46,7 @@ def redis_queue():
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=RQ_TASKS)
 def test_rq_backend_enqueues_only_after_commit_and_keeps_results(redis_queue):
     """Inside a transaction nothing reaches Redis until commit; the worker then runs the task."""

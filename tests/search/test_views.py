@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from search.registry import register_facet, unregister_facet
+from search import registry
+from search.registry import register_facet
 from tests.search.factories import TopicPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +15,15 @@ PROVINCES = {"safi": "Safi", "al-haouz": "Al Haouz"}
 
 @pytest.fixture
 def facets():
-    """Facets as content apps register them (theme, year, province)."""
+    """Facets as content apps register them (theme, year, province); the project's own come back after."""
+    saved = dict(registry._FACETS)
+    registry._FACETS.clear()
     register_facet("theme", label="Theme", field_name="theme")
     register_facet("year", label="Year", field_name="year", sort="value")
     register_facet("province", label="Province", field_name="province", value_labels=lambda keys: PROVINCES)
     yield
-    for key in ("theme", "year", "province"):
-        unregister_facet(key)
+    registry._FACETS.clear()
+    registry._FACETS.update(saved)
 
 
 @pytest.fixture
