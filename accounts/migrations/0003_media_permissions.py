@@ -11,7 +11,7 @@ GRANTS = {
 
 def grant(apps, schema_editor):
     app_config = apps.get_app_config("media_pipeline")
-    models_module = app_config.models_module
+    models_module = getattr(app_config, "models_module", None)
     app_config.models_module = models_module or True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = models_module
