@@ -13,7 +13,7 @@ class ArchiveConfig(AppConfig):
 
         from .models import ActivityType
 
-        register_facet("year", label=_("Year"), field_name="year", sort="value", order=30)
+        register_facet("year", label=_("Year"), field_name="start_year", sort="value", order=30)
         register_facet(
             "province", label=_("Province"), field_name="province", order=40,
             value_labels=lambda keys: dict(Province.choices),

@@ -262,7 +262,7 @@ class ActivityPage(Page):
         index.FilterField("activity_type"),
         index.FilterField("province"),
         index.FilterField("locale"),
-        index.FilterField("year"),
+        index.FilterField("start_year"),
     ]
     parent_page_types = ["archive.ArchiveIndexPage", "archive.ActivitySeriesPage"]
     subpage_types: list[str] = []
@@ -272,8 +272,8 @@ class ActivityPage(Page):
         verbose_name_plural = _("activities")
 
     @property
-    def year(self) -> int | None:
-        """The year the activity started (a search facet)."""
+    def start_year(self) -> int | None:
+        """The year the activity started (the search page's year facet)."""
         return self.start_date.year if self.start_date else None
 
     @property

@@ -13,6 +13,8 @@ class CoursesConfig(AppConfig):
         def theme_names(keys):
             from .models import Theme
 
-            return dict(Theme.objects.filter(pk__in=keys).values_list("pk", "name"))
+            # Other indexed models may use "theme" for free text: only ids name a Theme.
+            ids = [int(key) for key in keys if str(key).isdigit()]
+            return dict(Theme.objects.filter(pk__in=ids).values_list("pk", "name"))
 
         register_facet("theme", label=_("Theme"), field_name="theme", value_labels=theme_names, order=20)

@@ -17,7 +17,8 @@ PROVINCES = {"safi": "Safi", "al-haouz": "Al Haouz"}
 def facets():
     """Facets as content apps register them (theme, year, province); the project's own come back after."""
     saved = dict(registry._FACETS)
-    registry._FACETS.clear()
+    for key in ("activity_type",):
+        registry.unregister_facet(key)
     register_facet("theme", label="Theme", field_name="theme")
     register_facet("year", label="Year", field_name="year", sort="value")
     register_facet("province", label="Province", field_name="province", value_labels=lambda keys: PROVINCES)
