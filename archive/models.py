@@ -100,6 +100,7 @@ class ArchiveIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("archive")
+        verbose_name_plural = _("archives")
 
     def get_context(self, request, *args, **kwargs):
         from .views import browse_context

@@ -73,6 +73,7 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_list
