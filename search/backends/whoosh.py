@@ -728,7 +728,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             return wq.Or([self._compile(q, boost) for q in query.subqueries])
         if isinstance(query, Not):
             return wq.AndNot(wq.Every(), self._compile(query.subquery, boost))
-        if type(query).__name__ == "MatchNone" or query.__class__.__name__ == "MatchNone":
+        if type(query).__name__ == "MatchNone":
             return wq.NullQuery
         raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the Whoosh search backend.")
 
