@@ -100,6 +100,21 @@ def pipeline(src: Path, out: Path) -> ladder.Plan:
     return p
 
 
+def pipeline_two_passes(src: Path, out: Path) -> tuple[float, float]:
+    """The pipeline's "low rungs first" mode (long recordings): seconds until the first
+    pass (audio to 360p, poster, storyboard, MP4) is ready to publish, and in all."""
+    from media_pipeline.conf import setting
+
+    start = time.monotonic()
+    first, second = ladder.split_plan(ladder.plan(ff.summarize(ff.probe(src))), setting("EARLY_PUBLISH_MAX_HEIGHT"))
+    ff.run(ladder.command(src, out, first))
+    outputs = _finish_outputs(out, first, master="master-early.m3u8")
+    watchable = time.monotonic() - start
+    ff.run(ladder.command(src, out, second))
+    _finish_outputs(out, second, previous=outputs)
+    return watchable, time.monotonic() - start
+
+
 def ssim(rung_playlist: Path, src: Path) -> float:
     log = sh(["ffmpeg", "-hide_banner", "-nostdin", "-i", str(rung_playlist), "-i", str(src), "-lavfi",
               "[0:v]scale=1920:1080:flags=bicubic[a];[a][1:v]ssim", "-f", "null", "-"])
@@ -130,6 +145,11 @@ def main() -> None:
         print(f"\npipeline / floor = {results['pipeline'] / results['floor']:.3f}  (goal <= 1.10)")
         print(f"naive / pipeline = {results['naive'] / results['pipeline']:.3f}  (goal >= 1.25)")
         print(f"naive / floor    = {results['naive'] / results['floor']:.3f}")
+        (tmp / "two-passes").mkdir()
+        watchable, total = pipeline_two_passes(src, tmp / "two-passes")
+        print(f"\nlow rungs first (two passes, used from EARLY_PUBLISH_SECONDS): watchable after {watchable:.2f} s "
+              f"({watchable / results['pipeline']:.2f} x one pass), complete after {total:.2f} s "
+              f"({total / results['pipeline']:.2f} x one pass, {total / results['floor']:.2f} x floor)", flush=True)
         print("\nrung     size      avg kbit/s  peak kbit/s  SSIM vs source")
         out = tmp / "pipeline"
         p = plan_holder["p"]

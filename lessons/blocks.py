@@ -47,7 +47,10 @@ class LessonVideoBlock(blocks.StructBlock):
         progress = parent_context.get("progress")
         recording = value.get("recording")
         context["asset"] = recording
-        context["player"] = player_sources(recording) if recording else None
+        # Lesson bodies are for enrolled learners only: their recordings play through
+        # short-lived signed URLs, never a link that works forever outside the module.
+        user = getattr(parent_context.get("request"), "user", None)
+        context["player"] = player_sources(recording, signed=True, user=user) if recording else None
         context["video_url"] = reverse("lessons:video", args=[value["video"].pk]) if value.get("video") else ""
         context["progress_url"] = reverse("lesson_progress", args=[page.pk]) if page is not None else ""
         context["resume_at"] = progress.resume_position if progress is not None else 0

@@ -11,7 +11,9 @@ class VideoBlock(AbstractMediaChooserBlock):
 
     The embedding template passes ``progress_url`` and ``resume_at`` (``{% include_block
     block with progress_url=... resume_at=... %}`` or block.render context); the player
-    sends heartbeats there and starts at the saved position.
+    sends heartbeats there and starts at the saved position. Recordings on a page with
+    view restrictions, or rendered with ``media_signed=True`` in the context, play
+    through short-lived signed URLs.
     """
 
     class Meta:
@@ -20,10 +22,16 @@ class VideoBlock(AbstractMediaChooserBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["player"] = player_sources(value) if value else None
+        parent_context = parent_context or {}
+        page = parent_context.get("page")
+        restricted = bool(page is not None and hasattr(page, "get_view_restrictions") and page.get_view_restrictions())
+        signed = bool(parent_context.get("media_signed")) or restricted
+        request = parent_context.get("request")
+        user = getattr(request, "user", None)
+        context["player"] = player_sources(value, signed=signed, user=user) if value else None
         context["asset"] = value
-        context.setdefault("progress_url", (parent_context or {}).get("progress_url", ""))
-        context.setdefault("resume_at", (parent_context or {}).get("resume_at", 0))
+        context.setdefault("progress_url", parent_context.get("progress_url", ""))
+        context.setdefault("resume_at", parent_context.get("resume_at", 0))
         return context
 
     def render_basic(self, value, context=None):

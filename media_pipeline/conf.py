@@ -24,6 +24,10 @@ DEFAULTS = {
     # (short side, maxrate kbit/s), low rungs first.
     "LADDER": [(144, 150), (240, 300), (360, 600), (480, 1000), (720, 2000)],
     "AUDIO_BITRATE_K": 48,
+    # "Low rungs first": recordings at least this long (s) are encoded in two passes,
+    # audio and rungs up to EARLY_PUBLISH_MAX_HEIGHT first, published as soon as stored.
+    "EARLY_PUBLISH_SECONDS": 600,
+    "EARLY_PUBLISH_MAX_HEIGHT": 360,
     "MP4_HEIGHT": 360,
     "STORYBOARD_TILE_WIDTH": 160,
     "STORYBOARD_COLUMNS": 10,
@@ -37,6 +41,10 @@ DEFAULTS = {
     # The uploader's chunk (8-50 MiB keeps every request under common proxy body limits).
     "CHUNK_SIZE": 16 * 1024**2,
     "MAX_CHUNK_SIZE": 52 * 1024**2,
+    # Signed playback (private modules): a link lives this long plus the recording's length.
+    "SIGNED_URL_SECONDS": 3600,
+    # e.g. "/_protected/": signed files on local storage are sent by nginx from that internal location.
+    "ACCEL_REDIRECT": "",
     "VIDEO_EXTENSIONS": ["mp4", "mov", "mkv", "webm", "3gp", "avi", "mts", "m4v"],
     "AUDIO_EXTENSIONS": ["m4a", "mp3", "wav", "ogg", "aac", "flac"],
 }

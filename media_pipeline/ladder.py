@@ -44,6 +44,7 @@ class Plan:
     audio: bool = False
     storyboard: Storyboard | None = None
     poster_size: tuple[int, int] = (1280, 720)
+    poster: bool = True
 
     @property
     def has_video(self) -> bool:
@@ -116,6 +117,25 @@ def plan(summary: dict) -> Plan:
     return result
 
 
+def split_plan(p: Plan, max_height: int) -> tuple[Plan, Plan | None]:
+    """Two passes for "low rungs first": the first makes audio, the rungs up to
+    ``max_height`` (short side), the poster and the storyboard, so the recording can be
+    published early; the second makes the higher rungs. None when nothing is left
+    for a second pass. Both passes force keyframes at the same instants, so every
+    rung still cuts its segments alike.
+    """
+    low = [r for r in p.rungs if int(r.spec[:-1]) <= max_height]
+    high = [r for r in p.rungs if int(r.spec[:-1]) > max_height]
+    if not high or not low:
+        return p, None
+    first = Plan(duration=p.duration, fps=p.fps, rungs=low, audio=p.audio, storyboard=p.storyboard,
+                 poster_size=p.poster_size)
+    second = Plan(duration=p.duration, fps=p.fps, rungs=high, audio=False, storyboard=None,
+                  poster_size=p.poster_size)
+    second.poster = False
+    return first, second
+
+
 def _hls(folder: str, out: Path) -> list[str]:
     seconds = setting("SEGMENT_SECONDS")
     return [
@@ -132,7 +152,7 @@ def command(source: str | Path, out: Path, p: Plan) -> list[str]:
     args = ["-i", str(source)]
     filters, maps = [], []
     if p.has_video:
-        branches = len(p.rungs) + 1 + (1 if p.storyboard else 0)
+        branches = len(p.rungs) + (1 if p.poster else 0) + (1 if p.storyboard else 0)
         labels = [f"s{i}" for i in range(branches)]
         filters.append(
             f"[0:v:0]fps={p.fps.numerator}/{p.fps.denominator},format=yuv420p,"
@@ -150,18 +170,20 @@ def command(source: str | Path, out: Path, p: Plan) -> list[str]:
                 "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
                 "-force_key_frames", keyframes, *_hls(rung.spec, out),
             ]
-        # The poster skips the opening (often black) and lets `thumbnail` pick a representative frame.
-        skip = min(p.duration * 0.1, 10)
-        pw, ph = p.poster_size
         n = len(p.rungs)
-        filters.append(
-            f"[s{n}]trim=start={skip:.3f},setpts=PTS-STARTPTS,scale={pw}:{ph},thumbnail=50[poster]"
-        )
-        maps += ["-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / "poster.jpg")]
+        if p.poster:
+            # The poster skips the opening (often black) and lets `thumbnail` pick a representative frame.
+            skip = min(p.duration * 0.1, 10)
+            pw, ph = p.poster_size
+            filters.append(
+                f"[s{n}]trim=start={skip:.3f},setpts=PTS-STARTPTS,scale={pw}:{ph},thumbnail=50[poster]"
+            )
+            maps += ["-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / "poster.jpg")]
+            n += 1
         if p.storyboard:
             sb = p.storyboard
             filters.append(
-                f"[s{n + 1}]fps=1/{sb.interval}:round=down,scale={sb.tile_width}:{sb.tile_height},"
+                f"[s{n}]fps=1/{sb.interval}:round=down,scale={sb.tile_width}:{sb.tile_height},"
                 f"tile={sb.columns}x{sb.rows}[sb]"
             )
             maps += ["-map", "[sb]", "-frames:v", "1", "-q:v", "5", "-update", "1", str(out / "storyboard.jpg")]
@@ -241,13 +263,17 @@ def bandwidth(folder: Path) -> tuple[int, int, int]:
     return peak, average, total_bytes + init_size
 
 
-def master_playlist(variants: list[dict], audio: dict | None) -> str:
-    """The master playlist: video variants low to high, each tied to the audio group.
+def master_playlist(variants: list[dict], audio: dict | None, subtitles: list[str] | None = None) -> str:
+    """The master playlist: video variants low to high, each tied to the audio group
+    and, when ``subtitles`` holds ``#EXT-X-MEDIA:TYPE=SUBTITLES`` lines, to the
+    ``subs`` group.
 
     The audio-only rendition is not a variant, so adaptive players never fall to it
     on their own: the player offers it as the "data saver" choice.
     """
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    subtitles = subtitles if variants else []
+    lines += subtitles or []
     if audio and variants:
         lines.append(
             '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="audio",DEFAULT=YES,AUTOSELECT=YES,'
@@ -263,6 +289,8 @@ def master_playlist(variants: list[dict], audio: dict | None) -> str:
         ]
         if audio:
             attrs.append('AUDIO="audio"')
+        if subtitles:
+            attrs.append('SUBTITLES="subs"')
         lines += ["#EXT-X-STREAM-INF:" + ",".join(attrs), v["uri"]]
     if audio and not variants:
         lines += [

@@ -60,6 +60,12 @@ class MediaAsset(AbstractMedia):
         return self.status == MediaStatus.READY and self.current_encode_id is not None
 
     @property
+    def is_playable(self) -> bool:
+        """An encode is published: the low rungs of a long recording still being
+        encoded, or the previous encode while a new one runs."""
+        return self.current_encode_id is not None
+
+    @property
     def has_video(self) -> bool:
         return any(s.get("codec_type") == "video" for s in self.probe.get("streams", []))
 
@@ -73,6 +79,8 @@ class Encode(models.Model):
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
+        # Low rungs published (first pass of a long recording); the high rungs follow.
+        PARTIAL = "partial", _("Low rungs published")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
         ABANDONED = "abandoned", _("Abandoned")
@@ -108,6 +116,7 @@ class Rendition(models.Model):
     bandwidth = models.PositiveIntegerField(default=0)
     average_bandwidth = models.PositiveIntegerField(default=0)
     codecs = models.CharField(max_length=64, blank=True)
+    frame_rate = models.FloatField(default=0)
     size = models.BigIntegerField(default=0)
 
     class Meta:
@@ -159,3 +168,24 @@ def _error_message(self) -> str:
 
 
 MediaAsset.error_message = property(_error_message)
+
+
+class PlayerPreference(models.Model):
+    """A learner's player settings, kept on the server so they follow them from the
+    commune's shared computer to their phone (the browser's storage does not)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="player_preference", verbose_name=_("user")
+    )
+    # "auto", "audio" (data saver) or a rung's short side such as "360".
+    quality = models.CharField(_("quality"), max_length=8, default="auto")
+    speed = models.DecimalField(_("speed"), max_digits=3, decimal_places=2, default=1)
+    captions = models.CharField(_("caption language"), max_length=12, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("player preference")
+        verbose_name_plural = _("player preferences")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.quality} {self.speed}x {self.captions}"

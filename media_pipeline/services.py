@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
 
 from . import ffmpeg as ff
 from . import get_media_model, ladder
 from .conf import setting
-from .models import Caption, Encode, MediaStatus, Rendition
+from .models import Caption, Encode, MediaStatus, PlayerPreference, Rendition
 from .storage import delete_names, delete_prefix, local_copy, put, storage
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,9 @@ def requeue_stalled(*, now=None) -> list[int]:
             Encode.objects.filter(pk__in=[pk for pk, _ in stale]).update(status=Encode.Status.ABANDONED)
             prefixes = [prefix for _, prefix in stale]
             transaction.on_commit(lambda prefixes=prefixes: [delete_prefix(p) for p in prefixes])
+            # A second pass that died leaves files beside the published low rungs.
+            for partial in Encode.objects.filter(asset=asset, status=Encode.Status.PARTIAL):
+                transaction.on_commit(lambda partial=partial: _keep_early(partial))
             asset_enqueue(asset=asset)
             ids.append(asset.pk)
     return ids
@@ -166,10 +170,13 @@ def asset_files(asset) -> list[str]:
 class _Tracker:
     """Saves percent and ETA every few seconds; tells ffmpeg to stop when cancelled."""
 
-    def __init__(self, asset_id: int, duration: float):
+    def __init__(self, asset_id: int, duration: float, start: float = 0.0, span: float = 100.0, started=None):
         self.asset_id = asset_id
         self.duration = max(duration, 0.001)
-        self.started = time.monotonic()
+        # A pass of a two-pass encode covers ``span`` percent from ``start``.
+        self.start = start
+        self.span = span
+        self.started = started if started is not None else time.monotonic()
         self.last = 0.0
 
     def __call__(self, progress: ff.Progress) -> bool:
@@ -177,7 +184,8 @@ class _Tracker:
         if not progress.done and now - self.last < setting("PROGRESS_INTERVAL"):
             return True
         self.last = now
-        percent = min(99.0, max(0.0, progress.seconds / self.duration * 100))
+        share = min(1.0, max(0.0, progress.seconds / self.duration))
+        percent = min(99.0, self.start + share * self.span)
         elapsed = now - self.started
         eta = int(elapsed * (100 - percent) / percent) if percent > 0 else None
         Asset = get_media_model()
@@ -220,21 +228,26 @@ def _plan(summary: dict) -> ladder.Plan:
         raise PipelineFailure(code, text) from exc
 
 
-def _finish_outputs(out: Path, p: ladder.Plan) -> dict:
-    """Derive the MP4, audio file, storyboard track and master playlist; return what to store."""
-    result = {"variants": [], "audio": None}
+def _finish_outputs(out: Path, p: ladder.Plan, *, master: str = "master.m3u8", previous: dict | None = None) -> dict:
+    """Derive the MP4, audio file, storyboard track and master playlist; return what to store.
+
+    ``previous`` holds the first pass's outputs in a two-pass encode: its variants,
+    audio and files are kept, and the master (under a new name) lists every rung.
+    """
+    if previous is not None:
+        result = {**previous, "variants": list(previous["variants"])}
+        for rung in p.rungs:
+            result["variants"].append(_variant(out, rung, p))
+        (out / master).write_text(ladder.master_playlist(result["variants"], result["audio"]))
+        result["master"] = master
+        return result
+    result = {"variants": [], "audio": None, "master": master}
     if p.audio:
         peak, avg, size = ladder.bandwidth(out / "audio")
         result["audio"] = {"uri": "audio/index.m3u8", "bandwidth": peak, "average_bandwidth": avg, "size": size}
         ff.run(["-i", str(out / "audio" / "index.m3u8"), "-c", "copy", "-movflags", "+faststart", str(out / "audio.m4a")])
     for rung in p.rungs:
-        peak, avg, size = ladder.bandwidth(out / rung.spec)
-        info = ff.video_stream_info(out / rung.spec / "index.m3u8")
-        result["variants"].append({
-            "spec": rung.spec, "uri": f"{rung.spec}/index.m3u8", "width": int(info.get("width") or rung.width),
-            "height": int(info.get("height") or rung.height), "bandwidth": peak, "average_bandwidth": avg,
-            "codecs": ladder.codecs_for(info), "frame_rate": float(p.fps), "size": size,
-        })
+        result["variants"].append(_variant(out, rung, p))
     if p.rungs:
         target = setting("MP4_HEIGHT")
         mp4_rung = max((r for r in p.rungs if int(r.spec[:-1]) <= target), key=lambda r: int(r.spec[:-1]),
@@ -246,26 +259,59 @@ def _finish_outputs(out: Path, p: ladder.Plan) -> dict:
         result["mp4"] = f"video-{mp4_rung.spec}.mp4"
     if p.storyboard and (out / "storyboard.jpg").exists():
         (out / "storyboard.vtt").write_text(ladder.storyboard_vtt(p.storyboard, p.duration, "storyboard.jpg"))
-    (out / "master.m3u8").write_text(ladder.master_playlist(result["variants"], result["audio"]))
+    (out / master).write_text(ladder.master_playlist(result["variants"], result["audio"]))
     return result
 
 
-def _upload_order(out: Path, p: ladder.Plan) -> list[Path]:
-    """Low rungs first, the master playlist last: a half-stored encode is never playable."""
+def _variant(out: Path, rung: ladder.Rung, p: ladder.Plan) -> dict:
+    peak, avg, size = ladder.bandwidth(out / rung.spec)
+    info = ff.video_stream_info(out / rung.spec / "index.m3u8")
+    return {
+        "spec": rung.spec, "uri": f"{rung.spec}/index.m3u8", "width": int(info.get("width") or rung.width),
+        "height": int(info.get("height") or rung.height), "bandwidth": peak, "average_bandwidth": avg,
+        "codecs": ladder.codecs_for(info), "frame_rate": float(p.fps), "size": size,
+    }
+
+
+def _upload_order(out: Path, p: ladder.Plan, master: str, skip: set[str] = frozenset()) -> list[Path]:
+    """Low rungs first, the master playlist last: a half-stored encode is never playable.
+    ``skip`` names files a first pass already stored."""
     ordered: list[Path] = []
     folders = (["audio"] if p.audio else []) + [r.spec for r in p.rungs]
     for folder in folders:
         files = sorted((out / folder).iterdir())
         ordered += [f for f in files if f.name != "index.m3u8"] + [out / folder / "index.m3u8"]
     for extra in sorted(out.iterdir()):
-        if extra.is_file() and extra.name != "master.m3u8":
+        if extra.is_file() and extra.name != master and extra.name not in skip and not extra.name.startswith("master"):
             ordered.append(extra)
-    ordered.append(out / "master.m3u8")
+    ordered.append(out / master)
     return ordered
+
+
+def _passes(p: ladder.Plan) -> tuple[ladder.Plan, ladder.Plan | None]:
+    """One pass, or two for long recordings ("low rungs first"): the second decode
+    costs time, which is worth it only when learners would otherwise wait long."""
+    if p.duration < setting("EARLY_PUBLISH_SECONDS"):
+        return p, None
+    return ladder.split_plan(p, setting("EARLY_PUBLISH_MAX_HEIGHT"))
+
+
+def _pass_share(first: ladder.Plan, second: ladder.Plan | None) -> float:
+    """The first pass's share of the work, by encoded pixels (x264's cost follows them)."""
+    if second is None:
+        return 100.0
+    low = sum(r.width * r.height for r in first.rungs)
+    high = sum(r.width * r.height for r in second.rungs)
+    return round(100.0 * low / max(1, low + high), 1)
 
 
 def asset_process(*, asset_id: int) -> None:
     """Probe, encode the ladder in one ffmpeg process, store everything, then publish.
+
+    Recordings longer than ``EARLY_PUBLISH_SECONDS`` are encoded in two passes: audio
+    and the rungs up to ``EARLY_PUBLISH_MAX_HEIGHT`` are published as soon as they
+    are stored (the recording is watchable), then the higher rungs follow under the
+    same prefix with a new master playlist.
 
     Expected failures (bad input, ffmpeg errors) end in the ``failed`` state with a
     reason and ffmpeg's tail; they do not raise, so the worker goes on with other jobs.
@@ -282,39 +328,93 @@ def asset_process(*, asset_id: int) -> None:
     )
     stored: list[str] = []
     started = time.monotonic()
+    early = False
     try:
-        with tempfile.TemporaryDirectory(prefix="takwin-encode-") as tmp:
-            with local_copy(asset.file.name, tmp) as source:
-                summary = asset.probe if asset.probe.get("streams") else _probe(asset, source)
-                p = _plan(summary)
-                out = Path(tmp) / "out"
-                out.mkdir()
-                try:
-                    ff.run(ladder.command(source, out, p), on_progress=_Tracker(asset.pk, p.duration))
-                except ff.FFmpegError as exc:
-                    raise PipelineFailure("encode", exc.tail) from exc
-            try:
-                outputs = _finish_outputs(out, p)
-            except ff.FFmpegError as exc:
-                raise PipelineFailure("encode", exc.tail) from exc
-            try:
-                for path in _upload_order(out, p):
-                    stored.append(put(path, f"{encode.prefix}/{path.relative_to(out).as_posix()}"))
-            except Exception as exc:
-                raise PipelineFailure("storage", repr(exc)) from exc
+        with tempfile.TemporaryDirectory(prefix="takwin-encode-") as tmp, local_copy(asset.file.name, tmp) as source:
+            summary = asset.probe if asset.probe.get("streams") else _probe(asset, source)
+            first, second = _passes(_plan(summary))
+            share = _pass_share(first, second)
+            out = Path(tmp) / "out"
+            out.mkdir()
+            _encode(source, out, first, _Tracker(asset.pk, first.duration, 0, share, started))
+            outputs = _finish(out, first, master="master.m3u8" if second is None else "master-early.m3u8")
+            _store(out, first, outputs["master"], encode, stored)
+            if second is not None:
+                _publish(asset_id=asset.pk, encode=encode, outputs=outputs, stored=stored,
+                         wall=time.monotonic() - started, final=False)
+                early = True
+                _encode(source, out, second, _Tracker(asset.pk, second.duration, share, 100 - share, started))
+                outputs = _finish(out, second, master="master.m3u8", previous=outputs)
+                _store(out, second, outputs["master"], encode, stored, skip={"master-early.m3u8"})
         _publish(asset_id=asset.pk, encode=encode, outputs=outputs, stored=stored, wall=time.monotonic() - started)
     except ff.Cancelled:
-        _abandon(encode, stored)
+        if early:
+            _keep_early(encode)
+        else:
+            _abandon(encode, stored)
     except PipelineFailure as failure:
-        _abandon(encode, stored, status=Encode.Status.FAILED)
+        if early:
+            _keep_early(encode)
+        else:
+            _abandon(encode, stored, status=Encode.Status.FAILED)
         Asset.objects.filter(pk=asset.pk).update(
             status=MediaStatus.FAILED, error=failure.code, error_log=(failure.detail or "")[-8000:], eta_seconds=None
         )
         logger.info("media %s failed: %s", asset.pk, failure.code)
     except Exception as exc:
-        _abandon(encode, stored, status=Encode.Status.FAILED)
+        if early:
+            _keep_early(encode)
+        else:
+            _abandon(encode, stored, status=Encode.Status.FAILED)
         Asset.objects.filter(pk=asset.pk).update(status=MediaStatus.FAILED, error="internal", error_log=repr(exc)[-8000:])
         raise
+
+
+def _encode(source: str, out: Path, p: ladder.Plan, tracker: _Tracker) -> None:
+    try:
+        ff.run(ladder.command(source, out, p), on_progress=tracker)
+    except ff.FFmpegError as exc:
+        raise PipelineFailure("encode", exc.tail) from exc
+
+
+def _finish(out: Path, p: ladder.Plan, **kwargs) -> dict:
+    try:
+        return _finish_outputs(out, p, **kwargs)
+    except ff.FFmpegError as exc:
+        raise PipelineFailure("encode", exc.tail) from exc
+
+
+def _store(out: Path, p: ladder.Plan, master: str, encode: Encode, stored: list[str], skip=frozenset()) -> None:
+    already = set(stored)
+    try:
+        for path in _upload_order(out, p, master, skip=set(skip)):
+            name = f"{encode.prefix}/{path.relative_to(out).as_posix()}"
+            if name not in already:
+                stored.append(put(path, name))
+    except Exception as exc:
+        raise PipelineFailure("storage", repr(exc)) from exc
+
+
+def _keep_early(encode: Encode) -> None:
+    """A second pass that stopped leaves the published low rungs playable: the encode
+    keeps only what its first pass stored, and files of the unfinished pass go."""
+    encode.refresh_from_db()
+    extra = [name for name in _stored_under(encode.prefix) if name not in set(encode.files)]
+    delete_names(extra)
+    Encode.objects.filter(pk=encode.pk).update(status=Encode.Status.PARTIAL, finished_at=timezone.now())
+
+
+def _stored_under(prefix: str) -> list[str]:
+    store = storage()
+    names: list[str] = []
+    try:
+        folders, files = store.listdir(prefix)
+    except (FileNotFoundError, NotImplementedError):
+        return names
+    names += [f"{prefix}/{f}" for f in files]
+    for folder in folders:
+        names += _stored_under(f"{prefix}/{folder}")
+    return names
 
 
 def _abandon(encode: Encode, stored: list[str], status: str = Encode.Status.ABANDONED) -> None:
@@ -323,21 +423,25 @@ def _abandon(encode: Encode, stored: list[str], status: str = Encode.Status.ABAN
 
 
 @transaction.atomic
-def _publish(*, asset_id: int, encode: Encode, outputs: dict, stored: list[str], wall: float) -> None:
-    """Point the asset at the new encode, atomically, and drop the previous one after commit."""
+def _publish(*, asset_id: int, encode: Encode, outputs: dict, stored: list[str], wall: float, final: bool = True) -> None:
+    """Point the asset at the new encode, atomically, and drop the previous one after commit.
+
+    A first pass (``final=False``) publishes the low rungs while the asset stays
+    ``processing``; the final call adds the high rungs and marks it ready.
+    """
     Asset = get_media_model()
     asset = Asset.objects.select_for_update().get(pk=asset_id)
     if asset.status != MediaStatus.PROCESSING:
         raise ff.Cancelled()
     prefix = encode.prefix
-    encode.files = stored
-    encode.master = f"{prefix}/master.m3u8"
+    encode.files = list(stored)
+    encode.master = f"{prefix}/{outputs['master']}"
     encode.poster = f"{prefix}/poster.jpg" if f"{prefix}/poster.jpg" in stored else ""
     encode.storyboard_image = f"{prefix}/storyboard.jpg" if f"{prefix}/storyboard.vtt" in stored else ""
     encode.storyboard_vtt = f"{prefix}/storyboard.vtt" if encode.storyboard_image else ""
     encode.mp4 = f"{prefix}/{outputs['mp4']}" if outputs.get("mp4") else ""
     encode.audio = f"{prefix}/audio.m4a" if outputs.get("audio") else ""
-    encode.status = Encode.Status.DONE
+    encode.status = Encode.Status.DONE if final else Encode.Status.PARTIAL
     encode.wall_seconds = round(wall, 3)
     encode.finished_at = timezone.now()
     encode.save()
@@ -352,14 +456,18 @@ def _publish(*, asset_id: int, encode: Encode, outputs: dict, stored: list[str],
     for v in outputs["variants"]:
         rows.append(Rendition(asset=asset, encode=encode, spec=v["spec"], playlist=f"{prefix}/{v['uri']}",
                               width=v["width"], height=v["height"], bandwidth=v["bandwidth"],
-                              average_bandwidth=v["average_bandwidth"], codecs=v["codecs"], size=v["size"]))
+                              average_bandwidth=v["average_bandwidth"], codecs=v["codecs"], size=v["size"],
+                              frame_rate=v["frame_rate"]))
     Rendition.objects.bulk_create(rows)
     asset.current_encode = encode
-    asset.status = MediaStatus.READY
-    asset.progress = 100
-    asset.eta_seconds = 0
+    fields = ["current_encode", "progress_at"]
     asset.progress_at = timezone.now()
-    asset.save(update_fields=["current_encode", "status", "progress", "eta_seconds", "progress_at"])
+    if final:
+        asset.status = MediaStatus.READY
+        asset.progress = 100
+        asset.eta_seconds = 0
+        fields += ["status", "progress", "eta_seconds"]
+    asset.save(update_fields=fields)
     if previous and previous.pk != encode.pk:
         schedule_file_deletion(previous.files)
 
@@ -400,6 +508,44 @@ def caption_set(*, asset, language: str, label: str, content: bytes) -> Caption:
     if old:
         schedule_file_deletion([old])
     return caption
+
+
+# --- player preferences -----------------------------------------------------------------
+
+SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2")
+
+
+def _valid_quality(value: str) -> bool:
+    return value in ("auto", "audio") or (value.isdigit() and 100 <= int(value) <= 4320)
+
+
+@transaction.atomic
+def player_preference_set(*, user, quality: str | None = None, speed: str | None = None,
+                          captions: str | None = None) -> PlayerPreference:
+    """Remember a learner's quality, speed and caption language; a value that is not
+    one the player offers is refused with a ValidationError, and nothing is saved."""
+    import re
+    from decimal import Decimal
+
+    errors = {}
+    if quality is not None and not _valid_quality(str(quality)):
+        errors["quality"] = _("This quality is not offered.")
+    if speed is not None and str(speed) not in SPEEDS:
+        errors["speed"] = _("This speed is not offered.")
+    if captions is not None and not re.fullmatch(r"[a-zA-Z]{0,3}(-[a-zA-Z0-9]{1,8})?", str(captions)):
+        errors["captions"] = _("This caption language is not valid.")
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = PlayerPreference.objects.select_for_update().get_or_create(user=user)
+    if quality is not None:
+        preference.quality = str(quality)
+    if speed is not None:
+        preference.speed = Decimal(str(speed))
+    if captions is not None:
+        preference.captions = str(captions)
+    preference.full_clean()
+    preference.save()
+    return preference
 
 
 def storage_url(name: str) -> str:

@@ -11,4 +11,10 @@ urlpatterns = [
     path("status/<int:pk>.json", views.status, name="status"),
     path("recordings/", views.my_recordings, name="my_recordings"),
     path("recordings/<int:pk>/", views.watch, name="watch"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("hls/<str:token>/master.m3u8", views.hls_master, name="hls_master"),
+    path("hls/<str:token>/v/<str:spec>.m3u8", views.hls_variant, name="hls_variant"),
+    path("hls/<str:token>/subs/<str:language>.m3u8", views.hls_subtitles, name="hls_subtitles"),
+    path("hls/<str:token>/storyboard.vtt", views.hls_storyboard, name="hls_storyboard"),
+    path("hls/<str:token>/f/<path:path>", views.hls_file, name="hls_file"),
 ]

@@ -1,18 +1,25 @@
 """HTTP endpoints: the tus upload protocol, job status, and the trainers' recordings page."""
 
+import json
+import mimetypes
+import posixpath
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from . import get_media_model, tus
+from . import delivery, get_media_model, tus
 from .conf import setting
 from .models import TusUpload
-from .selectors import assets_of_user, player_sources, status_payload
+from .selectors import assets_of_user, player_preferences, player_sources, status_payload
+from .services import player_preference_set
+from .storage import storage
 
 TUS_VERSION = "1.0.0"
 
@@ -153,4 +160,150 @@ def watch(request, pk: int):
     asset = get_object_or_404(get_media_model().objects.select_related("current_encode"), pk=pk)
     if asset.uploaded_by_user_id != request.user.pk and not request.user.has_perm("media_pipeline.change_mediaasset"):
         raise Http404
-    return render(request, "media_pipeline/watch.html", {"asset": asset, "player": player_sources(asset)})
+    return render(request, "media_pipeline/watch.html", {"asset": asset, "player": player_sources(asset, signed=True, user=request.user)})
+
+
+# --- delivery: master playlists with subtitles, signed playback ------------------------
+
+_PLAYLIST = "application/vnd.apple.mpegurl"
+
+
+def _granted_encode(token: str):
+    """(asset, encode, grant) for a valid token naming the asset's current encode, or 404."""
+    try:
+        grant = delivery.read_token(token)
+    except delivery.BadToken as exc:
+        raise Http404("expired or invalid link") from exc
+    asset = get_media_model().objects.select_related("current_encode").filter(pk=grant.asset_id).first()
+    encode = asset.current_encode if asset else None
+    if encode is None or encode.key.hex != grant.encode_key:
+        raise Http404("this recording has been replaced")
+    return asset, encode, grant
+
+
+def _playlist_response(text: str, grant) -> HttpResponse:
+    response = HttpResponse(text, content_type=_PLAYLIST)
+    # Signed playlists hold URLs that expire: never shared by caches. Direct ones change
+    # only when captions do, so a short public lifetime is enough.
+    response["Cache-Control"] = "private, no-store" if grant.signed else "public, max-age=300"
+    return response
+
+
+def _resolver(asset, encode, grant, token: str, base: str):
+    """Turn a name relative to ``base`` (a stored playlist's folder) into a signed URL."""
+    seconds = delivery.token_lifetime(asset)
+
+    def resolve(relative: str) -> str:
+        name = posixpath.normpath(posixpath.join(base, relative))
+        if name not in encode.files:
+            return relative
+        return delivery.signed_file_url(name, token=token, encode_prefix=encode.prefix, seconds=seconds)
+
+    return resolve
+
+
+@require_GET
+def hls_master(request, token: str):
+    """The master playlist of a recording: variants, the audio group and one subtitle
+    rendition per caption language (captions added after the encode included)."""
+    asset, encode, grant = _granted_encode(token)
+    store = storage()
+
+    def variant_uri(rendition):
+        if grant.signed:
+            return reverse("media_pipeline:hls_variant", args=[token, rendition.spec])
+        return store.url(rendition.playlist)
+
+    def subtitle_uri(caption):
+        return reverse("media_pipeline:hls_subtitles", args=[token, caption.language])
+
+    return _playlist_response(delivery.master_text(asset, variant_uri=variant_uri, subtitle_uri=subtitle_uri), grant)
+
+
+@require_GET
+def hls_variant(request, token: str, spec: str):
+    """One rung's media playlist with every segment as an absolute signed URL."""
+    asset, encode, grant = _granted_encode(token)
+    rendition = asset.renditions.filter(encode=encode, spec=spec).first()
+    if rendition is None:
+        raise Http404
+    with storage().open(rendition.playlist, "rb") as fh:
+        text = fh.read().decode("utf-8")
+    resolve = _resolver(asset, encode, grant, token, posixpath.dirname(rendition.playlist))
+    return _playlist_response(delivery.rewrite_playlist(text, resolve=resolve), grant)
+
+
+@require_GET
+def hls_subtitles(request, token: str, language: str):
+    """A subtitle rendition: one WebVTT segment spanning the whole recording."""
+    asset, encode, grant = _granted_encode(token)
+    caption = asset.captions.filter(language=language).first()
+    if caption is None:
+        raise Http404
+    if grant.signed:
+        vtt = delivery.signed_file_url(caption.file.name, token=token, encode_prefix=encode.prefix,
+                                       seconds=delivery.token_lifetime(asset))
+    else:
+        vtt = storage().url(caption.file.name)
+    return _playlist_response(delivery.subtitle_playlist(duration=float(asset.duration or 0), vtt_uri=vtt), grant)
+
+
+@require_GET
+def hls_storyboard(request, token: str):
+    """The storyboard track with each tile's image as a signed URL."""
+    asset, encode, grant = _granted_encode(token)
+    if not encode.storyboard_vtt:
+        raise Http404
+    with storage().open(encode.storyboard_vtt, "rb") as fh:
+        text = fh.read().decode("utf-8")
+    resolve = _resolver(asset, encode, grant, token, posixpath.dirname(encode.storyboard_vtt))
+    response = HttpResponse(delivery.rewrite_playlist(text, resolve=resolve), content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, no-store" if grant.signed else "public, max-age=300"
+    return response
+
+
+@require_GET
+def hls_file(request, token: str, path: str):
+    """One stored file of a signed playback on local storage (S3 presigns instead).
+
+    Only names the encode recorded, or the asset's caption files, are served: the
+    token cannot be used to read anything else. With ``MEDIA_PIPELINE_ACCEL_REDIRECT``
+    set, nginx sends the bytes (with byte ranges) from an ``internal`` location.
+    """
+    asset, encode, grant = _granted_encode(token)
+    if path.startswith("captions/"):
+        wanted = path.split("/", 1)[1]
+        name = next((c.file.name for c in asset.captions.all() if posixpath.basename(c.file.name) == wanted), None)
+    else:
+        candidate = f"{encode.prefix}/{path}"
+        name = candidate if candidate in encode.files else None
+    if name is None:
+        raise Http404
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    accel = setting("ACCEL_REDIRECT")
+    if accel:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name
+    else:
+        response = FileResponse(storage().open(name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+def preferences(request):
+    """Save the signed-in learner's quality, speed or caption language (JSON body)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"errors": {"__all__": [str(_("Sign in to keep your player settings."))]}}, status=403)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return JsonResponse({"errors": {"__all__": [str(_("The request is not valid JSON."))]}}, status=400)
+    fields = {k: str(data[k]) for k in ("quality", "speed", "captions") if data.get(k) is not None}
+    try:
+        player_preference_set(user=request.user, **fields)
+    except ValidationError as exc:
+        return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in exc.message_dict.items()}}, status=400)
+    return JsonResponse(player_preferences(request.user))

@@ -4,9 +4,31 @@
 (function () {
   "use strict";
   var HEARTBEAT_MS = 12000;
-  var store = {
+  var local = {
     get: function (k) { try { return window.localStorage.getItem("takwin.player." + k); } catch (e) { return null; } },
     set: function (k, v) { try { window.localStorage.setItem("takwin.player." + k, v); } catch (e) { /* private mode */ } }
+  };
+
+  /* Quality, speed and captions: a signed-in learner's choices live on the server
+     (data-preferences, saved to data-preferences-url) so they follow them from one
+     device to another; the browser's storage is the fallback for visitors. */
+  function Prefs(root) {
+    var parsed = null;
+    try { parsed = JSON.parse(root.dataset.preferences || "null"); } catch (e) { parsed = null; }
+    this.server = parsed || {};
+    this.url = root.dataset.preferencesUrl || "";
+  }
+  Prefs.prototype.get = function (k) {
+    return Object.prototype.hasOwnProperty.call(this.server, k) ? String(this.server[k]) : local.get(k);
+  };
+  Prefs.prototype.set = function (k, v) {
+    local.set(k, v);
+    if (!this.url || this.server[k] === v) { return; }
+    this.server[k] = v;
+    var body = {};
+    body[k] = v;
+    fetch(this.url, { method: "POST", body: JSON.stringify(body), credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() } }).catch(function () { /* kept locally */ });
   };
 
   function csrfToken() {
@@ -56,6 +78,7 @@
     this.mode = null;
     this.lastBeat = 0;
     this.cues = [];
+    this.store = new Prefs(root);
     this.init();
   }
 
@@ -63,6 +86,7 @@
     var self = this, v = this.video;
     v.removeAttribute("controls");
     this.controls.hidden = false;
+    var store = this.store;
     var saved = store.get("quality");
     if (saved && this.quality && this.quality.querySelector('option[value="' + saved + '"]')) { this.quality.value = saved; }
     var speed = store.get("speed");
@@ -82,6 +106,7 @@
       if (!v.paused && Date.now() - self.lastBeat > HEARTBEAT_MS) { self.beat(false); }
     });
     v.addEventListener("play", function () { self.syncPlay(); });
+    if (v.textTracks && v.textTracks.addEventListener) { v.textTracks.addEventListener("addtrack", function () { self.applyCaptions(); }); }
     v.addEventListener("pause", function () { self.syncPlay(); self.beat(false); });
     v.addEventListener("ended", function () { self.beat(false); });
     window.addEventListener("pagehide", function () { self.beat(true); });
@@ -98,12 +123,12 @@
     this.seek.addEventListener("change", function () { self.dragging = false; v.currentTime = parseFloat(self.seek.value); self.hidePreview(); });
     this.seek.addEventListener("pointermove", function (e) { self.showPreview(self.timeAt(e)); });
     this.seek.addEventListener("pointerleave", function () { if (!self.dragging) { self.hidePreview(); } });
-    this.speed.addEventListener("change", function () { v.playbackRate = parseFloat(self.speed.value); store.set("speed", self.speed.value); });
+    this.speed.addEventListener("change", function () { v.playbackRate = parseFloat(self.speed.value); self.store.set("speed", self.speed.value); });
     if (this.quality) { this.quality.addEventListener("change", function () { self.setQuality(self.quality.value); }); }
     if (this.captions) {
       var lang = store.get("captions");
       if (lang !== null && this.captions.querySelector('option[value="' + lang + '"]')) { this.captions.value = lang; }
-      this.captions.addEventListener("change", function () { store.set("captions", self.captions.value); self.applyCaptions(); });
+      this.captions.addEventListener("change", function () { self.store.set("captions", self.captions.value); self.applyCaptions(); });
     }
     this.root.addEventListener("keydown", function (e) { self.key(e); });
     if (this.root.dataset.storyboard) {
@@ -123,6 +148,7 @@
     if (url && isPlaylist && window.Hls && window.Hls.isSupported()) {
       this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: slowConnection() ? 0 : -1 });
       this.hls.on(window.Hls.Events.MANIFEST_PARSED, function () { if (kind === "video") { self.setQuality(self.quality ? self.quality.value : "auto", true); } });
+      this.hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, function () { self.applyCaptions(); });
       this.hls.on(window.Hls.Events.ERROR, function (event, data) {
         if (data.fatal) { self.hls.destroy(); self.hls = null; v.src = kind === "audio" ? (d.audioFile || d.mp4) : (d.mp4 || d.audioFile); }
       });
@@ -136,7 +162,7 @@
   };
 
   Player.prototype.setQuality = function (value, fromManifest) {
-    store.set("quality", value);
+    if (!fromManifest) { this.store.set("quality", value); }
     var v = this.video, wasPlaying = !v.paused, at = v.currentTime;
     if (value === "audio") {
       if (this.mode !== "audio") { this.load("audio", at); if (wasPlaying) { v.play(); } }
@@ -152,8 +178,21 @@
   };
 
   Player.prototype.applyCaptions = function () {
-    var lang = this.captions ? this.captions.value : "";
-    Array.prototype.forEach.call(this.video.textTracks, function (t) { t.mode = lang && t.language === lang ? "showing" : "disabled"; });
+    var lang = this.captions ? this.captions.value : "", hls = this.hls;
+    if (hls) { hls.subtitleDisplay = !!lang; }
+    var own = Array.prototype.map.call(this.video.querySelectorAll("track[data-own]"), function (t) { return t.track; });
+    var viaHls = !!(hls && hls.subtitleTracks && hls.subtitleTracks.length);
+    if (viaHls) {
+      // The master's subtitle renditions: hls.js made a text track for each and follows
+      // whichever is showing. The page's own <track> elements stay off (no line twice).
+      Array.prototype.forEach.call(this.video.textTracks, function (t) {
+        t.mode = own.indexOf(t) === -1 && lang && t.language === lang ? "showing" : "disabled";
+      });
+      return;
+    }
+    Array.prototype.forEach.call(this.video.textTracks, function (t) {
+      t.mode = lang && t.language === lang && own.indexOf(t) > -1 ? "showing" : "disabled";
+    });
   };
 
   Player.prototype.toggle = function () {

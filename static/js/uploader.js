@@ -31,6 +31,7 @@
       var text = s.status_label;
       if (s.status === "queued" && s.queue_position) { text += " · " + t.labelPosition.replace("%s", s.queue_position); }
       if (s.status === "processing") { text += " · " + s.progress + " %" + (s.eta_seconds != null ? " · " + t.labelEta.replace("%s", duration(s.eta_seconds)) : ""); }
+      if (s.status === "processing" && s.playable && t.labelEarly) { text += " · " + t.labelEarly; }
       el.querySelector("[data-status-text]").textContent = text;
       var bar = el.querySelector("progress");
       if (bar) { bar.value = s.progress; }
@@ -38,7 +39,7 @@
       if (err) { err.textContent = s.error || ""; }
       el.dataset.status = s.status;
       el.classList.toggle("mp-recording--failed", s.status === "failed");
-      if (s.status === "ready" && t.watchUrl) {
+      if ((s.status === "ready" || s.playable) && t.watchUrl) {
         var link = el.querySelector("[data-watch]");
         if (link) { link.hidden = false; }
       }

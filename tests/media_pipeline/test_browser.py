@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from media_pipeline.models import MediaAsset, MediaStatus
+from media_pipeline.models import MediaAsset, MediaStatus, PlayerPreference
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,51 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
     page.wait_for_function("document.querySelector('video').currentTime > 0.5 && !document.querySelector('video').paused",
                            timeout=30_000)
     assert page.evaluate("localStorage.getItem('takwin.player.quality')") == "audio"
+    # The choice is also kept on the server, so it follows the trainer to another device.
+    page.wait_for_function("true")
+    for _ in range(50):
+        if PlayerPreference.objects.filter(user=asset.uploaded_by_user, quality="audio").exists():
+            break
+        page.wait_for_timeout(100)
+    assert PlayerPreference.objects.get(user=asset.uploaded_by_user).quality == "audio"
     # Stop fetching segments before the live server shuts down.
     page.evaluate("document.querySelector('[data-player]').takwinPlayer.hls && "
                   "document.querySelector('[data-player]').takwinPlayer.hls.destroy()")
+    page.goto("about:blank")
+
+
+def test_captions_play_as_hls_subtitle_renditions(trainer_page, live_server, clips):
+    """Captions uploaded after the encode reach hls.js as subtitle renditions of the signed master:
+    choosing Arabic shows its cue at the right time, and the page's own tracks stay off (no double lines)."""
+    from media_pipeline.services import caption_set
+
+    from .conftest import upload
+
+    page = trainer_page
+    from django.contrib.auth import get_user_model
+
+    # The trainer_page fixture signed this user in.
+    trainer = get_user_model().objects.order_by("-pk").first()
+    asset = upload(trainer, clips["landscape.mp4"])
+    assert asset.status == MediaStatus.READY, asset.error_log
+    caption_set(asset=asset, language="ar", label="العربية",
+                content="WEBVTT\n\n00:00:00.000 --> 00:00:03.500\nمرحبا بكم في الورشة\n".encode())
+    caption_set(asset=asset, language="fr", label="Français",
+                content=b"1\n00:00:00,000 --> 00:00:03,500\nBienvenue dans l'atelier\n")
+
+    page.goto(f"{live_server.url}/media-pipeline/recordings/{asset.pk}/")
+    page.wait_for_function("(document.querySelector('[data-player]').takwinPlayer.hls || {}).subtitleTracks "
+                           "&& document.querySelector('[data-player]').takwinPlayer.hls.subtitleTracks.length === 2",
+                           timeout=30_000)
+    page.select_option("[data-control=captions]", "ar")
+    page.get_by_role("button", name="تشغيل").click()
+    page.wait_for_function(
+        """() => Array.from(document.querySelector('video').textTracks).some(t => t.mode === 'showing'
+             && t.language === 'ar' && t.activeCues && Array.from(t.activeCues).some(c => c.text.includes('مرحبا')))""",
+        timeout=30_000,
+    )
+    own = page.evaluate("Array.from(document.querySelectorAll('video track[data-own]')).map(t => t.track.mode)")
+    assert own and all(mode == "disabled" for mode in own)
+    assert PlayerPreference.objects.get(user=trainer).captions == "ar"
+    page.evaluate("document.querySelector('[data-player]').takwinPlayer.hls.destroy()")
     page.goto("about:blank")
