@@ -1,5 +1,6 @@
 """Business logic of the media pipeline: create, encode, publish, cancel, retry, delete."""
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -57,13 +58,20 @@ def media_type_for(filename: str) -> str:
 
 
 @transaction.atomic
-def asset_create(*, user, file: File, filename: str, title: str = "", collection=None):
-    """Store an uploaded original and queue its processing once the transaction commits."""
+def asset_create(*, user, file: File | None, filename: str, title: str = "", collection=None, size: int | None = None):
+    """Store an uploaded original and queue its processing once the transaction commits.
+
+    ``file=None`` reserves the original's name without storing it: a finished tus
+    upload on remote storage (S3) is handed to the worker as its local part file, and
+    the worker stores the original, so the last upload request never waits for a
+    multi-gigabyte copy (see :func:`media_pipeline.tus.upload_finish`).
+    """
     from wagtail.models import Collection
 
     Asset = get_media_model()
     kind = media_type_for(filename)
-    size = file.size if hasattr(file, "size") else None
+    if size is None and file is not None and hasattr(file, "size"):
+        size = file.size
     if size is not None and size > setting("MAX_UPLOAD_SIZE"):
         raise ValidationError("too_big", code="too_big")
     clean = safe_filename(filename)
@@ -75,7 +83,11 @@ def asset_create(*, user, file: File, filename: str, title: str = "", collection
         collection=collection or Collection.get_first_root_node(),
         status=MediaStatus.QUEUED,  # asset_enqueue below sends the task; the save signal must not
     )
-    asset.file.save(f"{uuid.uuid4().hex[:12]}-{clean}", file, save=False)
+    stored_name = f"{uuid.uuid4().hex[:12]}-{clean}"
+    if file is not None:
+        asset.file.save(stored_name, file, save=False)
+    else:
+        asset.file.name = asset.file.field.generate_filename(asset, stored_name)
     asset.full_clean(exclude=["file", "thumbnail"])
     asset.save()
     asset_enqueue(asset=asset)
@@ -330,7 +342,7 @@ def asset_process(*, asset_id: int) -> None:
     started = time.monotonic()
     early = False
     try:
-        with tempfile.TemporaryDirectory(prefix="takwin-encode-") as tmp, local_copy(asset.file.name, tmp) as source:
+        with tempfile.TemporaryDirectory(prefix="takwin-encode-") as tmp, _source(asset, tmp) as source:
             summary = asset.probe if asset.probe.get("streams") else _probe(asset, source)
             first, second = _passes(_plan(summary))
             share = _pass_share(first, second)
@@ -368,6 +380,30 @@ def asset_process(*, asset_id: int) -> None:
             _abandon(encode, stored, status=Encode.Status.FAILED)
         Asset.objects.filter(pk=asset.pk).update(status=MediaStatus.FAILED, error="internal", error_log=repr(exc)[-8000:])
         raise
+
+
+@contextlib.contextmanager
+def _source(asset, folder: str):
+    """A local path of the original. A tus upload handed over before its original was
+    stored (remote storage) is read from its part file, stored first (the original is
+    kept), then its part file removed; otherwise the stored original is used."""
+    from .tus import pending_part
+
+    part = pending_part(asset)
+    if part is not None:
+        try:
+            # A worker killed after storing it leaves the original in place: keep it.
+            if not storage().exists(asset.file.name):
+                put(part, asset.file.name)
+        except Exception as exc:
+            raise PipelineFailure("storage", repr(exc)) from exc
+        try:
+            yield str(part)
+        finally:
+            part.unlink(missing_ok=True)
+        return
+    with local_copy(asset.file.name, folder) as path:
+        yield path
 
 
 def _encode(source: str, out: Path, p: ladder.Plan, tracker: _Tracker) -> None:

@@ -158,21 +158,52 @@ class _PartFile(File):
 
 @transaction.atomic
 def upload_finish(*, upload: TusUpload):
-    """Turn a complete part file into a MediaAsset queued for processing."""
+    """Turn a complete part file into a MediaAsset queued for processing.
+
+    On local storage the part file is moved into place (a rename). On remote storage
+    the request does not copy it: the asset reserves its name and the worker, which
+    reads the part file anyway to encode it, stores the original. The part folder
+    (``MEDIA_PIPELINE_UPLOAD_DIR``) must then be shared by web and worker processes.
+    """
     from wagtail.models import Collection
 
     collection = Collection.objects.filter(pk=upload.collection_id).first() if upload.collection_id else None
     path = part_path(upload)
-    with open(path, "rb") as fh:
-        try:
-            asset = asset_create(user=upload.user, file=_PartFile(fh, name=upload.filename),
-                                 filename=upload.filename, title=upload.title, collection=collection)
-        except ValidationError as exc:
-            raise TusError(400, " ".join(exc.messages)) from exc
+    local = _storage_is_local()
+    try:
+        if local:
+            with open(path, "rb") as fh:
+                asset = asset_create(user=upload.user, file=_PartFile(fh, name=upload.filename),
+                                     filename=upload.filename, title=upload.title, collection=collection)
+        else:
+            asset = asset_create(user=upload.user, file=None, filename=upload.filename, title=upload.title,
+                                 collection=collection, size=path.stat().st_size)
+    except ValidationError as exc:
+        raise TusError(400, " ".join(exc.messages)) from exc
     upload.asset = asset
     upload.save(update_fields=["asset"])
-    path.unlink(missing_ok=True)
+    if local:
+        path.unlink(missing_ok=True)
     return asset
+
+
+def _storage_is_local() -> bool:
+    from .storage import storage
+
+    try:
+        storage().path("probe")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def pending_part(asset) -> Path | None:
+    """The finished part file of a tus upload whose original the worker has yet to store."""
+    upload = TusUpload.objects.filter(asset=asset).first()
+    if upload is None:
+        return None
+    path = part_path(upload)
+    return path if path.exists() else None
 
 
 def upload_terminate(*, upload: TusUpload) -> None:

@@ -149,3 +149,27 @@ def test_oversized_chunk_refused(tc, settings):
     settings.MEDIA_PIPELINE_MAX_CHUNK_SIZE = 10
     url = create(tc, 100)["Location"]
     assert patch(tc, url, 0, b"x" * 11).status_code == 413
+
+
+def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storage,
+                                                            django_capture_on_commit_callbacks):
+    """On S3 the request that completes an upload copies nothing: the asset only reserves its name; the
+    worker stores the original from the part file, encodes it, then removes the part file."""
+    data = clips["landscape.mp4"].read_bytes()
+    url = create(tc, len(data))["Location"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        done = patch(tc, url, 0, data)
+    assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    upload = TusUpload.objects.get()
+    asset = upload.asset
+    listing = s3_storage["client"].list_objects_v2(Bucket=s3_storage["bucket"])
+    assert asset.file.name not in {item["Key"] for item in listing.get("Contents", [])}
+    assert tus.part_path(upload).exists() and asset.status == MediaStatus.QUEUED
+    for callback in callbacks:
+        callback()
+    asset.refresh_from_db()
+    assert asset.status == MediaStatus.READY, asset.error_log
+    with asset.file.open("rb") as fh:
+        assert fh.read() == data, "the original is kept, byte for byte"
+    assert not tus.part_path(upload).exists()
+    assert tus.pending_part(asset) is None
