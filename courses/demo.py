@@ -101,8 +101,9 @@ def load(homes: dict) -> list[CoursePage]:
 
     accounts_demo.load()  # idempotent; the trainer's and learner's accounts must exist first
     video = demo_video()
+    recording = demo_recording(video)
     for module in modules:
-        load_lessons(module, video=video)
+        load_lessons(module, video=video, recording=recording)
     trainer = load_trainer()
     for module in modules:
         for page in (module, module.get_translation(locale("fr"))):
@@ -135,6 +136,42 @@ def demo_video():
         with path.open("rb") as handle:
             document.file.save(path.name, File(handle), save=True)
     return document
+
+
+RECORDING_TITLE = "Takwin demo recording"
+CAPTIONS = {
+    "ar": ("العربية", "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nمرحبا بكم في منصة تكوين لدار المنتخب.\n\n"
+                      "00:00:06.500 --> 00:00:13.000\nيمكنكم اختيار الجودة والسرعة ولغة الترجمة من أزرار المشغل.\n\n"
+                      "00:00:13.500 --> 00:00:19.500\nيحفظ تقدمكم تلقائيا وتستأنفون من حيث توقفتم.\n"),
+    "fr": ("Français", "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nBienvenue sur Takwin, la plateforme de la Maison de l'Élu.\n\n"
+                       "00:00:06.500 --> 00:00:13.000\nChoisissez la qualité, la vitesse et les sous-titres dans le lecteur.\n\n"
+                       "00:00:13.500 --> 00:00:19.500\nVotre progression est enregistrée ; vous reprenez où vous étiez.\n"),
+}
+
+
+def demo_recording(video):
+    """The demo clip as a media-pipeline recording with Arabic and French captions, queued
+    for the worker (``make run`` starts it), so lessons show the adaptive player; the MP4
+    stays in the block as the fallback until the recording is ready."""
+    from django.conf import settings
+
+    from media_pipeline import get_media_model
+    from media_pipeline.services import asset_create, caption_set
+
+    if video is None or not getattr(settings, "DEMO_RECORDINGS", True):
+        return None
+    Asset = get_media_model()
+    existing = Asset.objects.filter(title=RECORDING_TITLE).first()
+    if existing is not None:
+        return existing
+    from accounts.models import User
+
+    trainer = User.objects.filter(email="trainer@takwin.test").first()
+    with video.file.open("rb") as handle:
+        asset = asset_create(user=trainer, file=File(handle), filename="takwin-demo.mp4", title=RECORDING_TITLE)
+    for language, (label, text) in CAPTIONS.items():
+        caption_set(asset=asset, language=language, label=label, content=text.encode())
+    return asset
 
 
 def _quiz(slug: str, lang: str, title: str):
@@ -171,12 +208,13 @@ def _quiz(slug: str, lang: str, title: str):
     return quiz
 
 
-def _bodies(slug: str, n: int, lang: str, video, quiz) -> list:
+def _bodies(slug: str, n: int, lang: str, video, quiz, recording=None) -> list:
     title_ar, text_ar, title_fr, text_fr = LESSONS[slug][n]
     text = text_ar if lang == "ar" else text_fr
     body = []
     if n == 0 and video is not None:
-        body.append(("video", {"video": video, "poster": None, "caption": title_ar if lang == "ar" else title_fr}))
+        body.append(("video", {"recording": recording, "video": video, "poster": None,
+                               "caption": title_ar if lang == "ar" else title_fr}))
     body.append(("text", f"<p>{text}</p>"))
     if n == 0:
         body.append(("callout", {"kind": "tip", "title": "نصيحة" if lang == "ar" else "Conseil", "text": (
@@ -188,7 +226,7 @@ def _bodies(slug: str, n: int, lang: str, video, quiz) -> list:
     return body
 
 
-def load_lessons(module: CoursePage, *, video) -> None:
+def load_lessons(module: CoursePage, *, video, recording=None) -> None:
     """Three lessons per module in Arabic and French; the last one holds the module's quiz."""
     from lessons.models import LessonPage
 
@@ -204,14 +242,14 @@ def load_lessons(module: CoursePage, *, video) -> None:
             now = timezone.now()
             lesson = LessonPage(
                 title=title_ar, slug=lesson_slug, locale=module.locale, completion_rule=rule,
-                estimated_minutes=10 + 5 * n, body=_bodies(slug, n, "ar", video, quizzes["ar"]),
+                estimated_minutes=10 + 5 * n, body=_bodies(slug, n, "ar", video, quizzes["ar"], recording),
                 live=True, first_published_at=now, last_published_at=now,
             )
             module.add_child(instance=lesson)
         if lesson.get_translation_or_none(locale("fr")) is None:
             translated = lesson.copy_for_translation(locale("fr")).specific
             translated.title = title_fr
-            translated.body = _bodies(slug, n, "fr", video, quizzes["fr"])
+            translated.body = _bodies(slug, n, "fr", video, quizzes["fr"], recording)
             _live_save(translated)
 
 

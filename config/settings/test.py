@@ -23,6 +23,8 @@ AXES_ENABLED = True
 # Archive demo: a handful of generated entries and no ffmpeg video keep `load_demo` quick in tests.
 ARCHIVE_DEMO_GENERATED = 6
 ARCHIVE_DEMO_MEDIA = False
+# The demo recording is encoded inline by the immediate task backend: only tests that want it turn it on.
+DEMO_RECORDINGS = False
 
 # Search: the Whoosh index in a throw-away folder; modelsearch's test app and
 # fixture for its backend conformance suite (tests/search/test_backend_conformance.py).
