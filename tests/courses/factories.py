@@ -15,8 +15,9 @@ def catalogue(lang: str = "ar") -> CourseIndexPage:
 
 
 def make_course(*, slug: str = "module", lessons: int = 3, rule: str = "view", lang: str = "ar", quiz=None,
-                video=None, revisions: bool = True, **fields) -> CoursePage:
-    """A live module with ``lessons`` live lessons; ``quiz`` is embedded in the last one, ``video`` in each.
+                video=None, recording=None, revisions: bool = True, **fields) -> CoursePage:
+    """A live module with ``lessons`` live lessons; ``quiz`` is embedded in the last one, ``video``
+    (an MP4 document) or ``recording`` (a media-pipeline asset) in each.
 
     ``revisions=False`` skips revisions and publishing (pages are live from creation): much
     faster for tests that need many pages.
@@ -29,8 +30,8 @@ def make_course(*, slug: str = "module", lessons: int = 3, rule: str = "view", l
         course.save_revision().publish()
     for n in range(1, lessons + 1):
         body = []
-        if video is not None:
-            body.append(("video", {"video": video, "poster": None, "caption": ""}))
+        if video is not None or recording is not None:
+            body.append(("video", {"video": video, "recording": recording, "poster": None, "caption": ""}))
         body.append(("text", f"<p>محتوى الدرس {n}</p>"))
         if quiz is not None and n == lessons:
             body.append(("quiz", {"quiz": quiz}))

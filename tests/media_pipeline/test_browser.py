@@ -65,6 +65,31 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
             break
         page.wait_for_timeout(100)
     assert PlayerPreference.objects.get(user=asset.uploaded_by_user).quality == "audio"
+
+    # The same recording in a lesson: it plays there (signed links) and its heartbeats record progress.
+    from courses.services import enrolment_create
+    from home import demo as home_demo
+    from lessons.models import LessonProgress
+    from tests.courses.factories import lessons_of, make_course
+
+    page.evaluate("document.querySelector('[data-player]').takwinPlayer.hls && "
+                  "document.querySelector('[data-player]').takwinPlayer.hls.destroy()")
+    home_demo.load()
+    course = make_course(slug="atelier", lessons=1, rule="video", recording=asset)
+    enrolment_create(user=asset.uploaded_by_user, course=course)
+    lesson = lessons_of(course)[0]
+    page.goto(live_server.url + lesson.url)
+    page.select_option("[data-control=quality]", "auto")
+    page.get_by_role("button", name="تشغيل").click()
+    page.wait_for_function("document.querySelector('video').currentTime > 1.5", timeout=30_000)
+    assert "/hls/" in page.evaluate("document.querySelector('[data-player]').dataset.master")
+    page.get_by_role("button", name="إيقاف مؤقت").click()
+    for _ in range(50):
+        progress = LessonProgress.objects.filter(user=asset.uploaded_by_user, lesson=lesson).first()
+        if progress and progress.position > 1:
+            break
+        page.wait_for_timeout(100)
+    assert progress is not None and progress.position > 1 and progress.seconds_watched > 1
     # Stop fetching segments before the live server shuts down.
     page.evaluate("document.querySelector('[data-player]').takwinPlayer.hls && "
                   "document.querySelector('[data-player]').takwinPlayer.hls.destroy()")
