@@ -22,6 +22,7 @@ setup: system-deps $(VENV)/.installed
 run: setup
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
+	$(PY) manage.py extract_document_texts
 	$(PY) manage.py update_index -v 0
 	$(PY) manage.py collectstatic --no-input -v 0
 	@PORT=$(PORT) bin/run

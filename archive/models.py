@@ -18,6 +18,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from accounts.regions import Province
+from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, join_parts
 
 from .blocks import video_stream_blocks
 
@@ -264,6 +265,8 @@ class ActivityPage(Page):
         index.FilterField("province"),
         index.FilterField("locale"),
         index.FilterField("start_year"),
+        # Last on purpose: the search page splits the stored body at the attachments.
+        index.SearchField(ATTACHMENT_FIELD, boost=ATTACHMENT_BOOST),
     ]
     parent_page_types = ["archive.ArchiveIndexPage", "archive.ActivitySeriesPage"]
     subpage_types: list[str] = []
@@ -276,6 +279,12 @@ class ActivityPage(Page):
     def start_year(self) -> int | None:
         """The year the activity started (the search page's year facet)."""
         return self.start_date.year if self.start_date else None
+
+    def attachment_text(self) -> str:
+        """The text of the activity's documents and of its recordings' captions, for search."""
+        from .selectors import activity_attachment_parts
+
+        return join_parts(activity_attachment_parts(self))
 
     @property
     def breakdown_total(self) -> int:

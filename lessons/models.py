@@ -12,6 +12,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, join_parts
+
 from .blocks import LessonBodyBlock, OptionBlock
 
 
@@ -39,7 +41,12 @@ class LessonPage(Page):
             heading=_("Completion"),
         ),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        # Last on purpose: the search page splits the stored body at the attachments.
+        index.SearchField(ATTACHMENT_FIELD, boost=ATTACHMENT_BOOST),
+    ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
@@ -54,6 +61,12 @@ class LessonPage(Page):
             if block["type"] == "quiz" and block["value"].get("quiz"):
                 ids.append(int(block["value"]["quiz"]))
         return ids
+
+    def attachment_text(self) -> str:
+        """The text of the lesson's documents and of its recordings' captions, for search."""
+        from .selectors import lesson_attachment_parts
+
+        return join_parts(lesson_attachment_parts(self))
 
     def has_video(self) -> bool:
         return any(block["type"] == "video" for block in self.body.raw_data)

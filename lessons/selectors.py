@@ -80,3 +80,23 @@ def lesson_context(*, lesson: LessonPage, user, access: dict | None = None) -> d
         "lesson_number": (index or 0) + 1,
         "lesson_total": len(lessons),
     }
+
+
+def lesson_attachment_parts(lesson: LessonPage) -> list[tuple[str, str]]:
+    """``(title, text)`` of what the lesson publishes besides its body's text: the extracted
+    text of its documents, then its recordings' captions (the lesson's language first).
+    A constant number of queries whatever the number of blocks."""
+    from media_pipeline.selectors import recordings_caption_text
+    from search.selectors import document_texts
+
+    document_ids, recording_ids = [], []
+    for block in lesson.body.raw_data:
+        value = block["value"] if isinstance(block["value"], dict) else {}
+        if block["type"] == "document" and value.get("document"):
+            document_ids.append(value["document"])
+        elif block["type"] == "video" and value.get("recording"):
+            recording_ids.append(value["recording"])
+    texts = document_texts(document_ids)
+    parts = [(texts[int(pk)].title, texts[int(pk)].text) for pk in dict.fromkeys(document_ids) if int(pk) in texts]
+    parts += recordings_caption_text(recording_ids, language=lesson.locale.language_code)
+    return parts

@@ -21,6 +21,7 @@ from . import ffmpeg as ff
 from . import get_media_model, ladder
 from .conf import setting
 from .models import Caption, Encode, MediaStatus, PlayerPreference, Rendition
+from .signals import captions_changed
 from .storage import delete_names, delete_prefix, local_copy, put, storage
 
 logger = logging.getLogger(__name__)
@@ -543,6 +544,7 @@ def caption_set(*, asset, language: str, label: str, content: bytes) -> Caption:
     caption.save()
     if old:
         schedule_file_deletion([old])
+    transaction.on_commit(lambda: captions_changed.send(sender=Caption, asset=asset))
     return caption
 
 

@@ -7,6 +7,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
+        from search import signal_handlers
         from search.registry import register_builtin_facets
 
         register_builtin_facets()
+        signal_handlers.register()

@@ -12,18 +12,24 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldError
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.backends import get_search_backend
-from modelsearch.index import FilterField, get_indexed_models
+from modelsearch.backends.base import FilterFieldError
+from modelsearch.index import FilterField, SearchField, get_indexed_models
 from modelsearch.query import And, Or, Phrase, PlainText
-from wagtail.models import Page
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
 from whoosh import highlight as whighlight
 from whoosh import query as wq
 from whoosh import sorting
 
 from search import analysis
+from search.attachments import ATTACHMENT_FIELD, split_body
 from search.backends.whoosh import (
     IndexUnavailable,
     Mapping,
@@ -31,6 +37,7 @@ from search.backends.whoosh import (
     _mark_unhealthy,
     facet_counts,
 )
+from search.models import DocumentText
 from search.registry import Facet, registered_facets
 
 logger = logging.getLogger(__name__)
@@ -78,6 +85,14 @@ class Hit:
     score: float | None
     title_html: SafeString
     snippet_html: SafeString
+    #: Set when the snippet comes from an attachment: the document's or recording's title.
+    snippet_label: str = ""
+
+    @property
+    def isolated_label(self) -> str:
+        """The label inside Unicode isolates (FSI…PDI): a French file name in an Arabic
+        sentence (or the reverse) keeps its own direction and leaves the quotes in place."""
+        return f"\u2068{self.snippet_label}\u2069" if self.snippet_label else ""
 
 
 @dataclass
@@ -163,7 +178,8 @@ def site_search(
     queryset = base_queryset if base_queryset is not None else Page.objects.live().public().filter(locale=locale)
     backend = _backend()
     if backend is None:
-        return _generic_search(query, queryset, empty, sort, page, per_page)
+        scope = _scope(locale, base_queryset)
+        return _generic_search(query, queryset, empty, sort, page, per_page, facets=facets, selected=selected, scope=scope)
 
     result = None
     for operator in ("and", "or"):
@@ -186,27 +202,215 @@ def site_search(
     return result
 
 
-def _generic_search(query, queryset, empty, sort, page, per_page) -> SearchPage:
-    """Any other modelsearch backend (OpenSearch at scale): results, counts,
-    sort and highlighted titles through modelsearch's API; no facets."""
+def _scope(locale, base_queryset):
+    """The filter that makes any page model's queryset match the search's pages."""
+    if base_queryset is not None:
+        return lambda qs: qs.filter(pk__in=list(base_queryset.values_list("pk", flat=True)))
+    return lambda qs: qs.live().public().filter(locale=locale)
+
+
+def _facet_models(facet: Facet) -> list[type[Page]]:
+    """Page models that declare the facet's field as a ``FilterField`` (Page itself first)."""
+    models = []
+    for model in get_indexed_models():
+        if not issubclass(model, Page):
+            continue
+        if any(isinstance(f, FilterField) and f.field_name == facet.field_name for f in model.get_search_fields()):
+            models.append(model)
+    # A field every page has (content_type) is counted once, on Page.
+    if Page in models:
+        return [Page]
+    # Count each page once: drop models whose parent model already declares the field.
+    return [m for m in models if not any(o is not m and issubclass(m, o) for o in models)]
+
+
+def _generic_filter(queryset, facet: Facet, values: list[str], models: list[type[Page]]):
+    """``queryset`` narrowed to pages whose facet field has one of ``values``."""
+    if models == [Page]:
+        return queryset.filter(**{f"{facet.field_name}__in": values})
+    ids: list[int] = []
+    for model in models:
+        try:
+            ids.extend(model.objects.filter(**{f"{facet.field_name}__in": values}).values_list("pk", flat=True))
+        except (FieldError, ValueError, TypeError):
+            # A property (start_year) is indexed but the database cannot filter on it.
+            logger.info("Facet %s cannot filter through the ORM on %s", facet.key, model.__name__)
+            return queryset
+    return queryset.filter(pk__in=ids)
+
+
+def _generic_search(
+    query, queryset, empty, sort, page, per_page, *, facets=(), selected=None, scope=None, backend="default"
+) -> SearchPage:
+    """Any other modelsearch backend (OpenSearch at scale): results, counts, sort,
+    facets (``results.facet()``) and highlighted titles and snippets through modelsearch's API.
+
+    A facet whose field is a property (no database column) is counted where the
+    backend indexes it (OpenSearch) and left out where it cannot be (database backends).
+    """
+    selected = selected or {}
+    facet_models = {facet.key: _facet_models(facet) for facet in facets}
+
+    def narrowed(qs, skip=None):
+        for facet in facets:
+            values = [v for v in selected.get(facet.key, []) if v]
+            if facet.key != skip and values and facet_models[facet.key]:
+                qs = _generic_filter(qs, facet, values, facet_models[facet.key])
+        return qs
+
+    filtered = narrowed(queryset)
     if sort == "date":
-        queryset = queryset.order_by("-first_published_at")
+        filtered = filtered.order_by("-first_published_at")
     results = None
+    search_query = None
     for operator in ("and", "or"):
         search_query = parse_query(query, operator=operator)
         if search_query is None:
             return empty
-        results = queryset.search(search_query, order_by_relevance=(sort != "date"))
+        results = filtered.search(search_query, order_by_relevance=(sort != "date"), backend=backend)
         if results.count() or operator == "or":
             break
+    total = results.count()
     terms = _highlight_terms(search_query)
     window = [p.specific for p in results[(page - 1) * per_page : page * per_page]]
     hits = [
         Hit(page=p, score=None, title_html=highlight_text(p.title, terms, whole=True),
-            snippet_html=highlight_text(getattr(p, "search_description", "") or "", terms))
+            snippet_html=highlight_text(_page_own_text(p), terms))
         for p in window
     ]
-    return SearchPage(query=query, hits=hits, total=results.count(), page=page, per_page=per_page, facets=[], sort=sort)
+    _attachment_snippets_from_database(hits, terms)
+
+    facet_results = []
+    scope = scope or (lambda qs: qs.live().public())
+    for facet in facets:
+        models = facet_models[facet.key]
+        if not models or not total:
+            continue
+        merged: dict[str, int] = {}
+        try:
+            for model in models:
+                base = queryset if model is Page else scope(model.objects.all())
+                facet_qs = narrowed(base, skip=facet.key)
+                # Backends facet by attribute name (content_type_id for a foreign key).
+                attname = next(
+                    f.get_attname(model) for f in model.get_filterable_search_fields()
+                    if f.field_name == facet.field_name
+                )
+                counts = facet_qs.search(search_query, order_by_relevance=False, backend=backend).facet(attname)
+                for key, count in counts.items():
+                    if key is not None and key != "" and count:
+                        merged[str(key)] = merged.get(str(key), 0) + count
+        except (FieldError, FilterFieldError, ValueError, TypeError, NotImplementedError) as exc:
+            logger.info("Facet %s not available on this backend: %s", facet.key, exc)
+            continue
+        if merged:
+            facet_results.append(_facet_result(facet, merged, selected))
+    return SearchPage(
+        query=query, hits=hits, total=total, page=page, per_page=per_page, facets=facet_results, sort=sort
+    )
+
+
+def _facet_result(facet: Facet, merged: dict[str, int], selected: dict[str, list[str]]) -> FacetResult:
+    chosen = set(selected.get(facet.key, []))
+    labels = facet.labels(merged.keys())
+    values = [FacetValue(k, labels.get(k, k), c, k in chosen) for k, c in merged.items()]
+    if facet.sort == "value":
+        values.sort(key=lambda v: v.key, reverse=True)
+    else:
+        values.sort(key=lambda v: (-v.count, v.label))
+    return FacetResult(facet, values[:MAX_FACET_VALUES])
+
+
+def _page_own_text(page) -> str:
+    """The page's own searchable text (not its attachments), for snippets when the
+    backend keeps no stored body (OpenSearch, database backends)."""
+    texts = []
+    for search_field in page.get_search_fields():
+        if not isinstance(search_field, SearchField) or search_field.field_name == ATTACHMENT_FIELD:
+            continue
+        try:
+            value = search_field.get_value(page)
+        except Exception:  # noqa: BLE001 - a snippet is never worth an error page
+            logger.exception("Reading %s of page %s for a snippet failed", search_field.field_name, page.pk)
+            continue
+        if isinstance(value, (list, tuple)):
+            value = "\n".join(str(v) for v in value if v)
+        if value:
+            texts.append(str(value))
+    return "\n".join(texts)
+
+
+class AttachedText(NamedTuple):
+    """A document's title and extracted text."""
+
+    title: str
+    text: str
+
+
+def document_texts(document_ids) -> dict[int, AttachedText]:
+    """Extracted text of the given Wagtail documents, by id, with their titles (one query).
+
+    Documents without text (not extracted yet, unreadable, unknown type) are left out.
+    Content apps build their pages' attachment text from this.
+    """
+    ids = {int(pk) for pk in document_ids if pk is not None and str(pk).isdigit()}
+    if not ids:
+        return {}
+    rows = (
+        DocumentText.objects.filter(document_id__in=ids).exclude(text="")
+        .values_list("document_id", "document__title", "text")
+    )
+    return {pk: AttachedText(title, text) for pk, title, text in rows}
+
+
+def _has_mark(html: str) -> bool:
+    return "<mark>" in html
+
+
+#: Characters of one document read for a snippet (the index holds up to 200,000).
+SNIPPET_SCAN_CHARS = 100_000
+
+
+def _attachment_snippets_from_database(hits: list[Hit], terms: set[str]) -> None:
+    """For hits whose snippet shows no match, a labelled passage of an attached
+    document's text, read from the database for all these hits at once (two queries:
+    the reference index, then the documents' text)."""
+    missing = [hit for hit in hits if terms and not _has_mark(hit.snippet_html)]
+    if not missing:
+        return
+    page_type = ContentType.objects.get_for_model(Page)
+    document_type = ContentType.objects.get_for_model(get_document_model())
+    pairs = ReferenceIndex.objects.filter(
+        base_content_type=page_type, object_id__in=[str(hit.page.pk) for hit in missing],
+        to_content_type=document_type,
+    ).values_list("object_id", "to_object_id").distinct()
+    by_page: dict[str, list[str]] = {}
+    for page_id, document_id in pairs:
+        by_page.setdefault(page_id, []).append(document_id)
+    texts = document_texts({d for ids in by_page.values() for d in ids})
+    for hit in missing:
+        for document_id in sorted(by_page.get(str(hit.page.pk), []), key=lambda d: int(d) if d.isdigit() else 0):
+            attached = texts.get(int(document_id)) if document_id.isdigit() else None
+            if attached is None:
+                continue
+            passage = highlight_text(attached.text, terms, charlimit=SNIPPET_SCAN_CHARS)
+            if _has_mark(passage):
+                hit.snippet_html, hit.snippet_label = passage, attached.title
+                break
+
+
+def _stored_snippet(body: str, terms: set[str]) -> tuple[SafeString, str]:
+    """Snippet and label from a hit's stored body: the page's own text first, then
+    its attachments in order; ("", "") labels the page's own text."""
+    own, parts = split_body(body)
+    snippet = highlight_text(own, terms)
+    if not terms or _has_mark(snippet):
+        return snippet, ""
+    for label, text in parts:
+        passage = highlight_text(text, terms)
+        if _has_mark(passage):
+            return passage, label
+    return snippet, ""
 
 
 def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPage:
@@ -256,16 +460,8 @@ def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPag
                 for key, count in facet_counts(searcher, docs, column):
                     if key is not None:
                         merged[key] = merged.get(key, 0) + count
-            chosen = set(selected.get(facet.key, []))
-            if not merged:
-                continue
-            labels = facet.labels(merged.keys())
-            values = [FacetValue(k, labels.get(k, k), c, k in chosen) for k, c in merged.items()]
-            if facet.sort == "value":
-                values.sort(key=lambda v: v.key, reverse=True)
-            else:
-                values.sort(key=lambda v: (-v.count, v.label))
-            facet_results.append(FacetResult(facet, values[:MAX_FACET_VALUES]))
+            if merged:
+                facet_results.append(_facet_result(facet, merged, selected))
 
         suggestion = ""
         if total == 0:
@@ -278,14 +474,18 @@ def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPag
         page_obj = pages.get(pk)
         if page_obj is None:
             continue
+        snippet, label = _stored_snippet(body, terms)
         hits.append(
             Hit(
                 page=page_obj,
                 score=score,
                 title_html=highlight_text(page_obj.title, terms, whole=True),
-                snippet_html=highlight_text(body, terms),
+                snippet_html=snippet,
+                snippet_label=label,
             )
         )
+    # Attachments past the stored body's 20,000 characters: from the database.
+    _attachment_snippets_from_database(hits, terms)
     return SearchPage(
         query="",
         hits=hits,
@@ -325,14 +525,19 @@ class _MarkFormatter(whighlight.Formatter):
         return escape(text)
 
 
-def highlight_text(text: str, terms: set[str], *, whole: bool = False) -> SafeString:
+def highlight_text(text: str, terms: set[str], *, whole: bool = False, charlimit: int = 2**15) -> SafeString:
     """``text`` with the words that match ``terms`` (stemmed, folded) in
     ``<mark>``; the slices come from the tokenizer's character offsets in the
-    original text, so vowelled Arabic keeps its marks and its letters joined."""
+    original text, so vowelled Arabic keeps its marks and its letters joined.
+    Only the first ``charlimit`` characters are looked at (Whoosh's default)."""
     text = text or ""
     if not terms or not text:
         return mark_safe(escape(text[:300] if not whole else text))  # noqa: S308
-    fragmenter = whighlight.WholeFragmenter() if whole else whighlight.ContextFragmenter(maxchars=240, surround=80)
+    fragmenter = (
+        whighlight.WholeFragmenter()
+        if whole
+        else whighlight.ContextFragmenter(maxchars=240, surround=80, charlimit=charlimit)
+    )
     try:
         out = whighlight.highlight(
             text, terms, analysis.stem_analyzer(), fragmenter, _MarkFormatter(), top=2, minscore=1
