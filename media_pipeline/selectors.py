@@ -1,10 +1,9 @@
 """Reads for the pipeline's pages, the player and the search index (caption text)."""
 
 import html
+import json
 import logging
 import re
-
-import json
 
 from django.db.models import QuerySet
 
