@@ -25,6 +25,13 @@ Only one process may write to a Whoosh index. Saves reach :meth:`WhooshIndex.add
 through modelsearch's own task (run by the task worker); deletions, which
 modelsearch performs inside the web request, are queued as a task here
 (:func:`search.tasks.delete_document_task`). Writers wait for the lock rather than fail.
+
+A rebuild (``update_index``) fills a new generation with one writer held for the
+whole rebuild (:class:`BatchWriter`); live writes made meanwhile go to the live
+generation and to the rebuild's :class:`Journal`, replayed before the swap. A
+rebuild that died leaves a stale :class:`RebuildMarker`, which live writes ignore
+and the next rebuild cleans up. Texts are analysed once per document for their
+exact and stemmed fields (:class:`PreAnalysis`).
 """
 
 from __future__ import annotations
@@ -580,7 +587,7 @@ class WhooshIndex(BaseIndex):
         self._batch = BatchWriter(self)
 
     def finish_batch(self) -> None:
-        """Commit what the batch writer holds and merge the generation into one segment."""
+        """Commit what the batch writer holds (one segment) and return to a writer per call."""
         batch, self._batch = self._batch, None
         if batch is not None:
             batch.finish()
