@@ -212,6 +212,81 @@ def _stem_arabic(word: str) -> str:
     return stemmed if len(stemmed) >= 3 else base
 
 
+def edge_grams(text: str, minsize: int, maxsize: int) -> list[str]:
+    """The index-side autocomplete grams of one folded word (see :class:`EdgeNgramFilter`)."""
+    forms = [text]
+    # Typing تكو must find التكوين: grams of the word without its article too.
+    for prefix in _ARTICLE_PREFIXES:
+        if text.startswith(prefix) and len(text) - len(prefix) >= 2:
+            forms.append(text[len(prefix) :])
+            break
+    grams = []
+    for form in forms:
+        upper = min(len(form), maxsize)
+        lower = min(minsize, upper)
+        grams.extend(form[:size] for size in range(lower, upper + 1))
+    return grams
+
+
+# --- Pre-analysis for indexing ---------------------------------------------------------
+# Each text is indexed into an exact and a stemmed field (and titles into two
+# autocomplete fields). Running the analyzer chain per field tokenizes the same
+# text twice and pays a generator step per token and filter. The functions below
+# give the same terms, computed once per text from a per-word cache (a Zipf
+# vocabulary repeats the same few thousand words), and the backend hands Whoosh
+# the term lists (a list bypasses the field's analyzer). tests/search/test_analysis.py
+# checks that the postings come out identical to the analyzers'.
+
+
+@lru_cache(maxsize=200_000)
+def _index_forms(word: str) -> tuple[str, str] | None:
+    """(exact, stemmed) terms of one raw word; ``None`` for a stop word; ``("", "")``
+    when the fold leaves nothing (a run of tatweel or lone harakat)."""
+    folded = fold_word(word)
+    if not folded:
+        return ("", "")
+    if folded in STOP_WORDS:
+        return None
+    return folded, stem(folded)
+
+
+def index_terms(text: str) -> tuple[list[str] | None, list[str]]:
+    """The terms :func:`exact_analyzer` and :func:`stem_analyzer` give for ``text`` at
+    index time, in order. The exact list is ``None`` when a word folded to nothing:
+    the analyzer leaves a gap in the positions there, which a plain list cannot
+    express, so the caller lets the exact field analyze the text itself."""
+    exact: list[str] | None = []
+    stemmed: list[str] = []
+    forms = _index_forms
+    for word in WORD_RE.findall(text):
+        pair = forms(word)
+        if pair is None:
+            continue
+        if not pair[0]:
+            exact = None
+            continue
+        if exact is not None:
+            exact.append(pair[0])
+        stemmed.append(pair[1])
+    return exact, stemmed
+
+
+@lru_cache(maxsize=200_000)
+def _autocomplete_forms(word: str) -> tuple[str, ...]:
+    folded = fold_word(word)
+    if not folded:
+        return ()
+    return tuple(edge_grams(folded, AUTOCOMPLETE_MIN_GRAM, AUTOCOMPLETE_MAX_GRAM))
+
+
+def autocomplete_index_terms(text: str) -> list[str]:
+    """The terms :func:`autocomplete_analyzer` gives for ``text`` at index time."""
+    out: list[str] = []
+    for word in WORD_RE.findall(text):
+        out.extend(_autocomplete_forms(word))
+    return out
+
+
 def analyze(text: str, *, stemmed: bool = False) -> list[str]:
     """The terms a text gives, as the index sees them (used by query building)."""
     analyzer = stem_analyzer() if stemmed else exact_analyzer()
@@ -329,20 +404,12 @@ class EdgeNgramFilter(Filter):
                 token.text = text[: self.maxsize]
                 yield token
                 continue
-            forms = [text]
-            # Typing تكو must find التكوين: grams of the word without its article too.
-            for prefix in _ARTICLE_PREFIXES:
-                if text.startswith(prefix) and len(text) - len(prefix) >= 2:
-                    forms.append(text[len(prefix) :])
-                    break
-            for form in forms:
-                upper = min(len(form), self.maxsize)
-                lower = min(self.minsize, upper)
-                for size in range(lower, upper + 1):
-                    token.text = form[:size]
-                    yield token
+            for gram in edge_grams(text, self.minsize, self.maxsize):
+                token.text = gram
+                yield token
 
 
+AUTOCOMPLETE_MIN_GRAM = 2
 AUTOCOMPLETE_MAX_GRAM = 15
 
 
@@ -358,7 +425,7 @@ def stem_analyzer():
 
 def autocomplete_analyzer():
     """Edge n-grams of the folded terms; stop words kept (people type them)."""
-    return WordTokenizer() | FoldFilter() | EdgeNgramFilter(2, AUTOCOMPLETE_MAX_GRAM)
+    return WordTokenizer() | FoldFilter() | EdgeNgramFilter(AUTOCOMPLETE_MIN_GRAM, AUTOCOMPLETE_MAX_GRAM)
 
 
 def autocomplete_terms(text: str) -> list[str]:

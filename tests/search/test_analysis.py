@@ -75,3 +75,70 @@ def test_autocomplete_grams_and_query_terms():
     assert "ال" in arabic and "تك" in arabic and "التكوين" in arabic
     assert analysis.autocomplete_terms("التَّكوين") == ["التكوين"]
     assert analysis.autocomplete_terms("x" * 40) == ["x" * analysis.AUTOCOMPLETE_MAX_GRAM]
+
+
+# --- Pre-analysis for indexing: the same postings as the analyzers -------------------
+
+PREANALYSIS_TEXTS = [
+    "مُحَمَّد رئيس الجماعة في مراكش، والتكوين للمنتخبين ٢٠٢١",
+    "L'École d'été des élus : qu’il soit formé, jusqu'à la fin. Œuvre ÉLUS e\u0301lu",
+    "هذا ما كان في الـــتكوين من بعد ﻻ ﺗﺨﻄﻴﻂ",
+    "le la les de des",  # stop words only
+    "x" * 40 + " تكوينات تكوينات تكوينات",  # long word, repeated word
+    "باب ـــ ورشة",  # a tatweel run folds to nothing: a gap in positions
+    "",
+]
+
+
+def _postings(field, value):
+    return sorted(field.index(value))
+
+
+@pytest.mark.parametrize("text", PREANALYSIS_TEXTS)
+def test_index_terms_give_the_analyzers_postings(text):
+    """Terms computed once per text index exactly as the exact, stemmed and
+    autocomplete analyzers do (frequencies, weights and positions); a text with a
+    gap in its positions falls back to the analyzer for the exact field."""
+    from search.backends.whoosh import autocomplete_field, text_field
+
+    exact, stemmed = analysis.index_terms(text)
+    if "ـــ" in text.split():
+        assert exact is None
+    else:
+        assert _postings(text_field(exact=True), exact) == _postings(text_field(exact=True), text)
+    assert _postings(text_field(), stemmed) == _postings(text_field(), text)
+    grams = analysis.autocomplete_index_terms(text)
+    assert _postings(autocomplete_field(), grams) == _postings(autocomplete_field(), text)
+
+
+def test_preanalysed_documents_match_across_the_corpus():
+    """Every relevance-corpus text gives the analyzers' postings through the
+    backend's pre-analysis, field by field."""
+    from whoosh import fields as wf
+
+    from search.backends.whoosh import PreAnalysis, autocomplete_field, text_field
+    from tests.search.relevance_corpus import DOCS
+
+    schema = wf.Schema(
+        c_body=text_field(), c_body__x=text_field(exact=True), ac=autocomplete_field(), key=wf.ID(stored=True)
+    )
+    pre = PreAnalysis(schema)
+    for key, (title, body) in DOCS.items():
+        doc = {"c_body": body, "c_body__x": body, "ac": title, "key": key}
+        analysed = pre.document(doc)
+        assert analysed["key"] == key
+        for name in ("c_body", "c_body__x", "ac"):
+            assert isinstance(analysed[name], list)
+            assert _postings(schema[name], analysed[name]) == _postings(schema[name], doc[name]), (key, name)
+
+
+def test_preanalysis_leaves_unknown_analyzers_alone():
+    """A field whose analyzer is not one of ours gets its text unchanged."""
+    from whoosh import fields as wf
+
+    from search.backends.whoosh import PreAnalysis
+
+    schema = wf.Schema(other=wf.TEXT(), c_body=wf.TEXT(analyzer=analysis.stem_analyzer()))
+    analysed = PreAnalysis(schema).document({"other": "Formation des élus", "c_body": "Formation des élus"})
+    assert analysed["other"] == "Formation des élus"
+    assert analysed["c_body"] == ["formation", "elu"]

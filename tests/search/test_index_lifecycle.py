@@ -150,3 +150,133 @@ def test_damaged_index_answers_empty_and_a_rebuild_repairs_it(search_index_dir, 
 def test_site_root_is_a_page(db):
     """The factories' parent is the default site's root page."""
     assert site_root().depth == 2
+
+
+# --- A rebuild that died -----------------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    """A pid no process has: a child that has exited and been reaped."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _crashed_rebuild(search_index_dir, *, pid: int, started: float | None = None) -> tuple[str, object]:
+    """Start a rebuild, then leave its marker as a killed process would: owned by ``pid``."""
+    import json
+
+    from search.backends.whoosh import _process_start
+
+    backend = get_search_backend("default")
+    live_index = backend.get_index_for_model(Page)
+    rebuilder = backend.rebuilder_class(live_index)
+    new_index = rebuilder.start()
+    new_index.add_model(Page)
+    new_index.finish_batch()  # what it had written before dying
+    marker = search_index_dir / "default" / "building"
+    data = json.loads(marker.read_text())
+    data["pid"] = pid
+    data["process_start"] = _process_start(pid)
+    if started is not None:
+        data["started"] = started
+    marker.write_text(json.dumps(data))
+    return data["generation"], live_index
+
+
+def test_live_writes_ignore_a_dead_rebuild(search_index_dir):
+    """A marker whose process is gone is stale: saves reach the live generation
+    only, and nothing waits on or writes to the dead rebuild's generation."""
+    from search.backends.whoosh import read_marker
+
+    call_command("update_index", verbosity=0)
+    generation, live_index = _crashed_rebuild(search_index_dir, pid=_dead_pid())
+    assert read_marker(search_index_dir / "default").is_stale()
+    assert live_index._building() is None
+
+    TopicPageFactory(title="Assainissement liquide")
+    assert found("assainissement") == ["Assainissement liquide"]
+    dead = WhooshIndex(get_search_backend("default"), "default", generation=generation)
+    with dead.searcher() as searcher:
+        assert searcher.doc_count() == 0
+    journal = search_index_dir / "default" / f".journal-{generation}"
+    assert not list(journal.glob("*.pickle"))
+
+
+def test_update_index_cleans_up_a_dead_rebuild(search_index_dir):
+    """update_index removes the dead rebuild's marker, journal and half-built
+    generation, then rebuilds and swaps as usual."""
+    TopicPageFactory(title="Gestion des déchets")
+    call_command("update_index", verbosity=0)
+    generation, _ = _crashed_rebuild(search_index_dir, pid=_dead_pid())
+    root = search_index_dir / "default"
+    assert (root / generation).exists()
+
+    call_command("update_index", verbosity=0)
+    assert not (root / generation).exists()
+    assert not (root / f".journal-{generation}").exists()
+    assert not (root / "building").exists()
+    assert found("déchets") == ["Gestion des déchets"]
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("gen-")) == [(root / "current").readlink().name]
+
+
+def test_an_old_marker_is_stale_even_if_its_pid_lives(search_index_dir, settings):
+    """A marker older than SEARCH_REBUILD_MAX_AGE is stale whoever owns it (its
+    owner may run on another host, or the pid was reused)."""
+    import os
+    import time
+
+    from search.backends.whoosh import read_marker
+
+    call_command("update_index", verbosity=0)
+    settings.SEARCH_REBUILD_MAX_AGE = 3600
+    _crashed_rebuild(search_index_dir, pid=os.getppid(), started=time.time() - 7200)
+    assert read_marker(search_index_dir / "default").is_stale()
+    settings.SEARCH_REBUILD_MAX_AGE = 3 * 3600
+    assert not read_marker(search_index_dir / "default").is_stale()
+
+
+def test_a_running_rebuild_is_not_stale_and_blocks_a_second_one(search_index_dir):
+    """The marker of a live process (here a sleeping child) is honoured: live writes
+    go to its journal and a second update_index refuses to start beside it."""
+    import subprocess
+    import sys
+
+    from search.backends.whoosh import RebuildInProgress, read_marker
+
+    call_command("update_index", verbosity=0)
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        generation, live_index = _crashed_rebuild(search_index_dir, pid=child.pid)
+        marker = read_marker(search_index_dir / "default")
+        assert not marker.is_stale()
+        assert live_index._building() is not None
+
+        TopicPageFactory(title="Routes rurales")
+        journal = search_index_dir / "default" / f".journal-{generation}"
+        assert list(journal.glob("*.pickle"))  # kept for the rebuild to replay
+        assert found("routes") == ["Routes rurales"]
+        with pytest.raises(RebuildInProgress):
+            call_command("update_index", verbosity=0)
+    finally:
+        child.kill()
+        child.wait()
+    assert read_marker(search_index_dir / "default").is_stale()
+    call_command("update_index", verbosity=0)
+    assert found("routes") == ["Routes rurales"]
+
+
+def test_a_marker_from_before_owners_were_recorded_counts_by_age(tmp_path):
+    """The old marker format (a bare generation name) is read; its age is its file's."""
+    import time
+
+    from search.backends.whoosh import RebuildMarker
+
+    fresh = RebuildMarker.parse("gen-20260101-abcd1234\n", mtime=time.time())
+    assert fresh.generation == "gen-20260101-abcd1234"
+    assert fresh.pid is None and not fresh.is_stale()
+    old = RebuildMarker.parse("gen-20260101-abcd1234", mtime=time.time() - 30 * 24 * 3600)
+    assert old.is_stale()
