@@ -192,10 +192,12 @@ def _playlist_response(text: str, grant) -> HttpResponse:
 def _resolver(asset, encode, grant, token: str, base: str):
     """Turn a name relative to ``base`` (a stored playlist's folder) into a signed URL."""
     seconds = delivery.token_lifetime(asset)
+    # A three-hour recording has thousands of files: look names up in a set.
+    files = set(encode.files)
 
     def resolve(relative: str) -> str:
         name = posixpath.normpath(posixpath.join(base, relative))
-        if name not in encode.files:
+        if name not in files:
             return relative
         return delivery.signed_file_url(name, token=token, encode_prefix=encode.prefix, seconds=seconds)
 

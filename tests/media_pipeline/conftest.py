@@ -68,6 +68,18 @@ def _small_segments(settings):
 
 
 @pytest.fixture
+def trainer(db):
+    """A user who may upload recordings (trainers and editors)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="add_mediaasset"))
+    return user
+
+
+@pytest.fixture
 def root_collection(db):
     """Wagtail's root collection (transactional tests flush the one the migrations made)."""
     from wagtail.models import Collection

@@ -5,14 +5,12 @@ import urllib.request
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 
 from media_pipeline import delivery
 from media_pipeline.ladder import parse_playlist
 from media_pipeline.selectors import player_sources
 from media_pipeline.services import caption_set
-from tests.factories import UserFactory
 
 from .checks import master_variants
 from .conftest import upload
@@ -21,13 +19,6 @@ pytestmark = pytest.mark.django_db
 
 VTT_AR = "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nمرحبا بكم في الورشة\n".encode()
 SRT_FR = b"1\n00:00:00,500 --> 00:00:02,000\nBienvenue dans l'atelier\n"
-
-
-@pytest.fixture
-def trainer():
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="add_mediaasset"))
-    return user
 
 
 @pytest.fixture

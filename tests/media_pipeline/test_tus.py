@@ -17,13 +17,6 @@ T = {"Tus-Resumable": "1.0.0"}
 
 
 @pytest.fixture
-def trainer():
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="add_mediaasset"))
-    return user
-
-
-@pytest.fixture
 def tc(client, trainer):
     client.force_login(trainer)
     return client

@@ -1,7 +1,6 @@
 """Pages: My recordings, watch page with the player, admin screens, the VideoBlock."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.template import engines
 
 from media_pipeline.blocks import VideoBlock
@@ -11,13 +10,6 @@ from tests.factories import UserFactory
 from .conftest import upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trainer():
-    user = UserFactory()
-    user.user_permissions.add(Permission.objects.get(codename="add_mediaasset"))
-    return user
 
 
 @pytest.fixture
