@@ -22,7 +22,7 @@ from . import get_media_model, ladder
 from .conf import setting
 from .models import Caption, Encode, MediaStatus, PlayerPreference, Rendition
 from .signals import captions_changed
-from .storage import delete_names, delete_prefix, local_copy, put, storage
+from .storage import delete_names, delete_prefix, list_prefix, local_copy, put, storage
 
 logger = logging.getLogger(__name__)
 
@@ -436,22 +436,11 @@ def _keep_early(encode: Encode) -> None:
     """A second pass that stopped leaves the published low rungs playable: the encode
     keeps only what its first pass stored, and files of the unfinished pass go."""
     encode.refresh_from_db()
-    extra = [name for name in _stored_under(encode.prefix) if name not in set(encode.files)]
+    kept = set(encode.files)
+    extra = [name for name in list_prefix(encode.prefix) if name not in kept]
     delete_names(extra)
     Encode.objects.filter(pk=encode.pk).update(status=Encode.Status.PARTIAL, finished_at=timezone.now())
 
-
-def _stored_under(prefix: str) -> list[str]:
-    store = storage()
-    names: list[str] = []
-    try:
-        folders, files = store.listdir(prefix)
-    except (FileNotFoundError, NotImplementedError):
-        return names
-    names += [f"{prefix}/{f}" for f in files]
-    for folder in folders:
-        names += _stored_under(f"{prefix}/{folder}")
-    return names
 
 
 def _abandon(encode: Encode, stored: list[str], status: str = Encode.Status.ABANDONED) -> None:

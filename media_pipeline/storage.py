@@ -54,13 +54,20 @@ def delete_names(names: list[str]) -> None:
             store.delete(name)
 
 
-def delete_prefix(prefix: str) -> None:
-    """Delete everything stored under ``prefix`` (a killed encode's partial output)."""
+def list_prefix(prefix: str) -> list[str]:
+    """Every stored name under ``prefix``, folders walked."""
     store = storage()
     try:
         folders, files = store.listdir(prefix)
     except (FileNotFoundError, NotImplementedError):
-        return
-    delete_names([f"{prefix.rstrip('/')}/{f}" for f in files])
+        return []
+    base = prefix.rstrip("/")
+    names = [f"{base}/{f}" for f in files]
     for folder in folders:
-        delete_prefix(f"{prefix.rstrip('/')}/{folder}")
+        names += list_prefix(f"{base}/{folder}")
+    return names
+
+
+def delete_prefix(prefix: str) -> None:
+    """Delete everything stored under ``prefix`` (a killed encode's partial output)."""
+    delete_names(list_prefix(prefix))
