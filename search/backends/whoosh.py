@@ -69,13 +69,14 @@ from modelsearch.backends.base import (
 )
 from modelsearch.index import AutocompleteField, FilterField, Indexed, RelatedFields, SearchField, get_indexed_models
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from whoosh import columns, sorting
 from whoosh import fields as wf
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.filedb.filestore import FileStorage
 
 from search import analysis
+from search.backends.segments import PostingListWriter
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,11 @@ class Mapping:
 
     def __init__(self, model):
         self.model = model
+        self._shared_ac: tuple[str | None] | None = None
+        # Per (model, field): the field (kept alive, its id is the key), its column
+        # and filter kind; search fields are class attributes, read per document.
+        self._fields: dict[tuple[type, int], tuple] = {}
+        self._types: tuple[str, str] | None = None
 
     def column_name(self, field) -> str:
         root_model = get_model_root(self.model)
@@ -181,6 +187,47 @@ class Mapping:
 
     def document_key(self, obj) -> str:
         return f"{self.content_type(get_model_root(self.model))}:{obj.pk}"
+
+    def autocomplete_sources(self) -> list[str | None]:
+        """The model's autocomplete texts, in ``search_fields`` order: the column of
+        each top-level ``AutocompleteField``, None for each one under ``RelatedFields``."""
+        sources: list[str | None] = []
+
+        def walk(search_fields, top):
+            for field in search_fields:
+                if isinstance(field, RelatedFields):
+                    walk(field.fields, False)
+                elif isinstance(field, AutocompleteField):
+                    sources.append(self.column_name(field) if top else None)
+
+        walk(self.model.get_search_fields(), True)
+        return sources
+
+    def shared_autocomplete_column(self) -> str | None:
+        """The column whose ``<column>__ac`` field would repeat ``ac`` in every
+        document of this model's tree (the root model and its indexed subclasses),
+        or None.
+
+        ``ac`` holds all of a document's autocomplete texts; ``<column>__ac`` one
+        field's, for ``autocomplete(fields=[...])``. When every model of the tree
+        has that one top-level autocomplete field and no other (Wagtail pages:
+        ``title``), both would hold the same grams for every document, so only
+        ``ac`` is written and the query compiler searches ``ac`` for that field:
+        the same documents match, with a third fewer postings to write."""
+        if self._shared_ac is None:
+            root = get_model_root(self.model)
+            columns = set()
+            shared = True
+            for model in get_indexed_models():
+                if not issubclass(model, root):
+                    continue
+                sources = Mapping(model).autocomplete_sources()
+                if len(sources) > 1 or None in sources:
+                    shared = False
+                    break
+                columns.update(sources)
+            self._shared_ac = (columns.pop() if shared and len(columns) == 1 else None,)
+        return self._shared_ac[0]
 
     @staticmethod
     def filter_kind(model, field) -> str:
@@ -231,7 +278,7 @@ class Mapping:
                     out[group] = text_field()
                     out[group + "__x"] = text_field(exact=True)
             elif isinstance(field, AutocompleteField):
-                if top:
+                if top and column != self.shared_autocomplete_column():
                     out[column + "__ac"] = autocomplete_field()
             elif isinstance(field, FilterField) and top:
                 kind = self.filter_kind(model, field)
@@ -242,18 +289,33 @@ class Mapping:
 
     # -- documents --
 
+    def _field_info(self, model, field) -> tuple[str, str | None]:
+        """(column, filter kind) of a field of ``model``, computed once per mapping."""
+        key = (model, id(field))
+        found = self._fields.get(key)
+        if found is None:
+            mapping = self if model is self.model else Mapping(model)
+            kind = self.filter_kind(model, field) if isinstance(field, FilterField) else None
+            found = self._fields[key] = (field, mapping.column_name(field), kind)
+        return found[1], found[2]
+
     def document(self, obj) -> dict:
+        if self._types is None:
+            self._types = (self.content_type(get_model_root(self.model)), " ".join(self.all_content_types()))
+        root_type, types = self._types
         doc = {
-            "key": self.document_key(obj),
+            "key": f"{root_type}:{obj.pk}",
             "pk": str(obj.pk),
             "pk_sort": _pk_sort(obj.pk),
-            "ct": " ".join(self.all_content_types()),
+            "ct": types,
         }
         texts: dict[str, list[str]] = {}
         autocomplete: list[str] = []
         nulls: list[str] = []
         body: list[str] = []
-        self._fill(obj, self.model, self.model.get_search_fields(), doc, texts, autocomplete, nulls, top=True, body=body)
+        self._fill(
+            obj, self.model, self.model.get_search_fields(), doc, texts, autocomplete, nulls, top=True, body=body
+        )
         for group, values in texts.items():
             joined = "\n".join(values)
             doc[group] = joined
@@ -268,7 +330,7 @@ class Mapping:
         return doc
 
     def _fill(self, obj, model, search_fields, doc, texts, autocomplete, nulls, top, body):
-        mapping = Mapping(model)
+        shared_ac = self.shared_autocomplete_column() if top else None
         for field in search_fields:
             if isinstance(field, RelatedFields):
                 value = field.get_value(obj)
@@ -277,9 +339,11 @@ class Mapping:
                 related = field.get_field(model).related_model
                 related_objects = list(value.all()) if isinstance(value, (models.Manager, models.QuerySet)) else [value]
                 for related_obj in related_objects:
-                    self._fill(related_obj, related, field.fields, doc, texts, autocomplete, nulls, top=False, body=body)
+                    self._fill(
+                        related_obj, related, field.fields, doc, texts, autocomplete, nulls, top=False, body=body
+                    )
                 continue
-            column = mapping.column_name(field)
+            column, kind = self._field_info(model, field)
             if isinstance(field, SearchField):
                 value = field.get_value(obj)
                 text = _text(value)
@@ -296,11 +360,10 @@ class Mapping:
                 text = _text(field.get_value(obj))
                 if text:
                     autocomplete.append(text)
-                    if top:
+                    if top and column != shared_ac:
                         doc[column + "__ac"] = text
             elif isinstance(field, FilterField) and top:
                 value = field.get_value(obj)
-                kind = self.filter_kind(model, field)
                 if isinstance(value, (models.Manager, models.QuerySet)):
                     value = list(value.values_list("pk", flat=True))
                 if value is None or (kind == "multi" and not value):
@@ -331,6 +394,26 @@ def _text(value) -> str:
     return str(value)
 
 
+class SortKey(wf.COLUMN):
+    """A string kept only as a sortable column, not indexed: ``pk_sort`` and the
+    ``<column>__n`` of string filter fields, which are only sorted on (a range on a
+    string field reads the same terms from ``<column>__f``). The column holds what
+    ``ID(sortable=True)`` held (UTF-8 bytes), so sorting is unchanged; not
+    indexing it saves a term, a posting list and a block per document.
+
+    Whoosh pickles field types into the index schema: this class must keep its
+    import path (``search.backends.whoosh.SortKey``)."""
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value):
+        return value.encode("utf-8")
+
+    def from_column_value(self, value):
+        return value.decode("utf-8")
+
+
 def text_field(exact: bool = False) -> wf.TEXT:
     if exact:
         return wf.TEXT(analyzer=analysis.exact_analyzer(), phrase=True)
@@ -351,7 +434,7 @@ def typed_field(kind: str):
     if kind == "bool":
         return wf.NUMERIC(numtype=int, bits=8, sortable=True)
     if kind == "str":
-        return wf.ID(sortable=True)
+        return SortKey()
     return None
 
 
@@ -382,7 +465,7 @@ def base_schema() -> wf.Schema:
     return wf.Schema(
         key=wf.ID(stored=True, unique=True),
         pk=wf.ID(stored=True),
-        pk_sort=wf.ID(sortable=True),
+        pk_sort=SortKey(),
         ct=wf.KEYWORD(lowercase=False, commas=False),
         nulls=wf.KEYWORD(lowercase=False, commas=False),
         ac=autocomplete_field(),
@@ -496,8 +579,10 @@ class WhooshIndex(BaseIndex):
             self._swap(self._create_generation())
         return self.open()
 
-    def _writer(self, ix):
-        return ix.writer(timeout=getattr(settings, "SEARCH_WRITER_TIMEOUT", 60.0), delay=0.05, limitmb=128)
+    def _writer(self, ix, limitmb: int = 128):
+        return PostingListWriter(
+            ix, timeout=getattr(settings, "SEARCH_WRITER_TIMEOUT", 60.0), delay=0.05, limitmb=limitmb
+        )
 
     def add_model(self, model):
         if self._batch is not None:
@@ -548,7 +633,13 @@ class WhooshIndex(BaseIndex):
         items = list(items)
         if not items:
             return
-        documents = [Mapping(type(item)).document(item) for item in items]
+        mappings: dict[type, Mapping] = {}
+        documents = []
+        for item in items:
+            mapping = mappings.get(type(item))
+            if mapping is None:
+                mapping = mappings[type(item)] = Mapping(type(item))
+            documents.append(mapping.document(item))
         building = self._building()
         if building is not None:
             building.receive_live(("add", documents))
@@ -645,9 +736,7 @@ class BatchWriter:
     def write(self, documents: list[dict]) -> None:
         if self.writer is None:
             ix = self.index._writable()
-            self.writer = ix.writer(
-                timeout=getattr(settings, "SEARCH_WRITER_TIMEOUT", 60.0), delay=0.05, limitmb=self.limitmb
-            )
+            self.writer = self.index._writer(ix, limitmb=self.limitmb)
         try:
             _add_documents(self.writer, documents)
         except Exception:
@@ -833,8 +922,14 @@ class RebuildMarker:
     later); on any host, it is older than ``SEARCH_REBUILD_MAX_AGE`` seconds. A
     marker from before owners were recorded (a bare generation name) counts by age."""
 
-    def __init__(self, generation: str, pid: int | None = None, host: str = "", process_start: str = "",
-                 started: float | None = None):
+    def __init__(
+        self,
+        generation: str,
+        pid: int | None = None,
+        host: str = "",
+        process_start: str = "",
+        started: float | None = None,
+    ):
         self.generation = generation
         self.pid = pid
         self.host = host
@@ -848,8 +943,13 @@ class RebuildMarker:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"generation": self.generation, "pid": self.pid, "host": self.host,
-             "process_start": self.process_start, "started": self.started}
+            {
+                "generation": self.generation,
+                "pid": self.pid,
+                "host": self.host,
+                "process_start": self.process_start,
+                "started": self.started,
+            }
         )
 
     @classmethod
@@ -1007,7 +1107,9 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     def _autocomplete_fields(self) -> list[str]:
         if self.fields:
             fields = {f.field_name: f for f in self.queryset.model.get_autocomplete_search_fields()}
-            return [self.mapping.column_name(fields[n]) + "__ac" for n in self.fields if n in fields]
+            shared = self.mapping.shared_autocomplete_column()  # written to ``ac`` only
+            columns = [self.mapping.column_name(fields[n]) for n in self.fields if n in fields]
+            return ["ac" if column == shared else column + "__ac" for column in columns]
         return ["ac"]
 
     def check(self):
@@ -1136,7 +1238,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         column = self.mapping.column_name(field)
         kind = Mapping.filter_kind(self.queryset.model, field)
         keyword = column + "__f"
-        typed = column + "__n"
+        typed = keyword if kind == "str" else column + "__n"  # a string's __n is a sort column only
 
         if lookup == "exact":
             value = self._resolve(value, many=False)
