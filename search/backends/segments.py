@@ -157,9 +157,10 @@ class PostingLists:
                 if pos >= len(single):
                     single.extend(encode([p]) for p in range(len(single), pos + 1))
                 value = single[pos]
+                size += 16  # the packed posting and a list slot; the value is shared
             else:
                 value = encode(poslist)
-            size += len(value) + 41
+                size += 16 + 33 + len(value)
             entry = terms.get(term)
             if entry is None:
                 terms[term] = [array("Q", (base | n,)), None, [value]]

@@ -5,14 +5,17 @@ Select it with ``WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backen
 
 One Whoosh index (a directory) holds every indexed model. Each document has:
 
-- ``key`` (``<root model>:<pk>``), ``pk`` and ``pk_sort``; ``ct``: the content types
-  of the object and its indexed ancestors, so a search on ``Book`` finds novels;
+- ``key`` (``<root model>:<pk>``), ``pk``, and ``pk_sort`` (a sort column, not
+  indexed); ``ct``: the content types of the object and its indexed ancestors, so a
+  search on ``Book`` finds novels;
 - text by boost group: ``t_<boost>`` (stemmed) and ``t_<boost>__x`` (exact, ranked
   higher), plus the same per search field (``c_<column>`` / ``c_<column>__x``) for
   searches restricted with ``fields=[...]``; ``ac`` and ``<column>__ac``: edge
-  n-grams for autocomplete;
+  n-grams for autocomplete (``<column>__ac`` only where it would differ from ``ac``,
+  see :meth:`Mapping.shared_autocomplete_column`);
 - per filter field: ``<column>__f`` (the value as a keyword: exact lookups, ``in``,
-  prefixes, facets) and ``<column>__n`` (typed and sortable: ranges and ordering);
+  prefixes, facets, and ranges on strings) and ``<column>__n`` (typed and sortable:
+  ranges on numbers and dates, and ordering; for strings a sort column only);
   ``nulls`` lists the filter fields that are empty;
 - ``doc_title`` and ``doc_body`` stored, for highlighted snippets.
 
@@ -31,7 +34,9 @@ whole rebuild (:class:`BatchWriter`); live writes made meanwhile go to the live
 generation and to the rebuild's :class:`Journal`, replayed before the swap. A
 rebuild that died leaves a stale :class:`RebuildMarker`, which live writes ignore
 and the next rebuild cleans up. Texts are analysed once per document for their
-exact and stemmed fields (:class:`PreAnalysis`).
+exact and stemmed fields (:class:`PreAnalysis`), and every writer is a
+:class:`search.backends.segments.PostingListWriter`, which gathers postings per
+term and writes the segment Whoosh's own writer would.
 """
 
 from __future__ import annotations
@@ -720,10 +725,11 @@ class BatchWriter:
     A commit per chunk of 1,000 writes a segment per chunk, and Whoosh's merge
     policy then rewrites small segments again and again (merging is the slowest
     path in whoosh3: it looks up each posting's field length through a file-exists
-    check). One writer held open sorts its postings once (spilling sorted runs to
-    disk past ``SEARCH_REBUILD_LIMITMB``) and writes one segment, which is also
-    the fastest layout to search. Live writes meanwhile go to the rebuild's
-    :class:`Journal` instead of waiting for this writer's lock.
+    check). One writer held open gathers its postings per term (spilling sorted
+    runs to disk past ``SEARCH_REBUILD_LIMITMB``, see
+    :class:`search.backends.segments.PostingLists`) and writes one segment, which
+    is also the fastest layout to search. Live writes meanwhile go to the
+    rebuild's :class:`Journal` instead of waiting for this writer's lock.
 
     (Whoosh's multiprocessing writer was measured too: on this 2-core machine its
     sub-processes plus the merge of their segments made a rebuild slower.)"""

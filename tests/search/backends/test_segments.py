@@ -135,7 +135,11 @@ def reader_view(path):
             (reader.stored_fields(d), [reader.doc_field_length(d, name) for name in names])
             for d in range(reader.doc_count_all())
         ]
-        columns = {name: list(reader.column_reader(name)) for name in ("pk_sort", "n", "d") if reader.has_column(name)}
+        columns = {
+            name: list(reader.column_reader(name))
+            for name in names
+            if reader.schema[name].column_type and reader.has_column(name)
+        }
         return terms, docs, columns, reader.doc_count(), [reader.field_length(n) for n in names]
 
 
