@@ -258,13 +258,23 @@ def _ooxml_text(path: str, ext: str) -> str:
             raise ExtractionError("not an Office Open XML file")
         out: list[str] = []
         if ext.startswith(".doc"):
-            parts = [n for n in names if n == "word/document.xml" or re.fullmatch(r"word/(header|footer|footnotes|endnotes)\d*\.xml", n)]
+            parts = [
+                n
+                for n in names
+                if n == "word/document.xml" or re.fullmatch(r"word/(header|footer|footnotes|endnotes)\d*\.xml", n)
+            ]
             parts.sort(key=lambda n: (n != "word/document.xml", _natural_key(n)))
             for name in parts:
-                out.append(_xml_text(archive.read(name), text_tags={"t"}, break_tags={"p", "tr"}, tab_tags=frozenset({"tab", "br"})))
+                out.append(
+                    _xml_text(
+                        archive.read(name), text_tags={"t"}, break_tags={"p", "tr"}, tab_tags=frozenset({"tab", "br"})
+                    )
+                )
         elif ext.startswith(".ppt"):
             slides = sorted((n for n in names if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)), key=_natural_key)
-            notes = sorted((n for n in names if re.fullmatch(r"ppt/notesSlides/notesSlide\d+\.xml", n)), key=_natural_key)
+            notes = sorted(
+                (n for n in names if re.fullmatch(r"ppt/notesSlides/notesSlide\d+\.xml", n)), key=_natural_key
+            )
             for name in slides + notes:
                 out.append(_xml_text(archive.read(name), text_tags={"t"}, break_tags={"p"}))
         else:

@@ -20,7 +20,9 @@ class DocumentText(models.Model):
         FAILED = "failed", _("Failed")
 
     document = models.OneToOneField(
-        get_document_model_string(), on_delete=models.CASCADE, related_name="extracted_text",
+        get_document_model_string(),
+        on_delete=models.CASCADE,
+        related_name="extracted_text",
         verbose_name=_("document"),
     )
     text = models.TextField(_("text"), blank=True)

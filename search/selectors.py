@@ -30,12 +30,14 @@ from whoosh import sorting
 
 from search import analysis
 from search.attachments import ATTACHMENT_FIELD, split_body
+from search.backends.scoring import facet_counts
 from search.backends.whoosh import (
     IndexUnavailable,
     Mapping,
     WhooshSearchBackend,
     _mark_unhealthy,
-    facet_counts,
+    query_hits,
+    query_mask,
 )
 from search.models import DocumentText
 from search.registry import Facet, registered_facets
@@ -179,7 +181,9 @@ def site_search(
     backend = _backend()
     if backend is None:
         scope = _scope(locale, base_queryset)
-        return _generic_search(query, queryset, empty, sort, page, per_page, facets=facets, selected=selected, scope=scope)
+        return _generic_search(
+            query, queryset, empty, sort, page, per_page, facets=facets, selected=selected, scope=scope
+        )
 
     result = None
     for operator in ("and", "or"):
@@ -274,8 +278,12 @@ def _generic_search(
     terms = _highlight_terms(search_query)
     window = [p.specific for p in results[(page - 1) * per_page : page * per_page]]
     hits = [
-        Hit(page=p, score=None, title_html=highlight_text(p.title, terms, whole=True),
-            snippet_html=highlight_text(_page_own_text(p), terms))
+        Hit(
+            page=p,
+            score=None,
+            title_html=highlight_text(p.title, terms, whole=True),
+            snippet_html=highlight_text(_page_own_text(p), terms),
+        )
         for p in window
     ]
     _attachment_snippets_from_database(hits, terms)
@@ -293,7 +301,8 @@ def _generic_search(
                 facet_qs = narrowed(base, skip=facet.key)
                 # Backends facet by attribute name (content_type_id for a foreign key).
                 attname = next(
-                    f.get_attname(model) for f in model.get_filterable_search_fields()
+                    f.get_attname(model)
+                    for f in model.get_filterable_search_fields()
                     if f.field_name == facet.field_name
                 )
                 counts = facet_qs.search(search_query, order_by_relevance=False, backend=backend).facet(attname)
@@ -357,7 +366,8 @@ def document_texts(document_ids) -> dict[int, AttachedText]:
     if not ids:
         return {}
     rows = (
-        DocumentText.objects.filter(document_id__in=ids).exclude(text="")
+        DocumentText.objects.filter(document_id__in=ids)
+        .exclude(text="")
         .values_list("document_id", "document__title", "text")
     )
     return {pk: AttachedText(title, text) for pk, title, text in rows}
@@ -380,10 +390,15 @@ def _attachment_snippets_from_database(hits: list[Hit], terms: set[str]) -> None
         return
     page_type = ContentType.objects.get_for_model(Page)
     document_type = ContentType.objects.get_for_model(get_document_model())
-    pairs = ReferenceIndex.objects.filter(
-        base_content_type=page_type, object_id__in=[str(hit.page.pk) for hit in missing],
-        to_content_type=document_type,
-    ).values_list("object_id", "to_object_id").distinct()
+    pairs = (
+        ReferenceIndex.objects.filter(
+            base_content_type=page_type,
+            object_id__in=[str(hit.page.pk) for hit in missing],
+            to_content_type=document_type,
+        )
+        .values_list("object_id", "to_object_id")
+        .distinct()
+    )
     by_page: dict[str, list[str]] = {}
     for page_id, document_id in pairs:
         by_page.setdefault(page_id, []).append(document_id)
@@ -426,20 +441,28 @@ def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPag
             facet_filters.append(wq.Or([wq.Term(c, v) for c in columns for v in values]))
     full_filter = wq.And([base_filter, *facet_filters]) if facet_filters else base_filter
 
-    searcher = index.searcher()
-    with searcher:
+    with index.reading() as searcher:
         if text_query is wq.NullQuery or base_filter is wq.NullQuery:
             return SearchPage(query="", hits=[], total=0, page=page, per_page=per_page, facets=[])
-        kwargs = {"filter": full_filter, "limit": page * per_page}
+        sortedby = None
         if sort == "date":
-            kwargs["sortedby"] = [
+            sortedby = [
                 sorting.FieldFacet("first_published_at__n", reverse=True),
                 sorting.FieldFacet("pk_sort", reverse=True),
             ]
-        results = searcher.search(text_query, **kwargs)
-        total = len(results)
-        window = list(results[(page - 1) * per_page : page * per_page])
-        rows = [(hit["pk"], hit.score, hit.get("doc_title", ""), hit.get("doc_body", "")) for hit in window]
+        window, total = query_hits(
+            searcher,
+            index,
+            text_query,
+            full_filter,
+            start=(page - 1) * per_page,
+            stop=page * per_page,
+            sortedby=sortedby,
+        )
+        rows = []
+        for doc, score in window:
+            stored = searcher.stored_fields(doc)
+            rows.append((stored["pk"], score, stored.get("doc_title", ""), stored.get("doc_body", "")))
 
         # Facet counts: each facet counted with the other facets' choices applied,
         # so a visitor can widen a choice as well as narrow it.
@@ -454,10 +477,10 @@ def _run(backend, compiler, facets, selected, sort, page, per_page) -> SearchPag
                 if other.key != facet.key and selected.get(other.key) and facet_columns[other.key]
             ]
             facet_filter = wq.And([base_filter, *others]) if others else base_filter
-            docs = set(searcher.search(text_query, filter=facet_filter, limit=None, scored=False).docs())
+            mask = query_mask(searcher, index, text_query, facet_filter)
             merged: dict[str | None, int] = {}
             for column in columns:
-                for key, count in facet_counts(searcher, docs, column):
+                for key, count in facet_counts(searcher, mask, column):
                     if key is not None:
                         merged[key] = merged.get(key, 0) + count
             if merged:

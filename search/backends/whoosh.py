@@ -57,6 +57,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Subquery
@@ -81,6 +82,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 
 from search import analysis
+from search.backends import scoring
 from search.backends.segments import PostingListWriter
 
 logger = logging.getLogger(__name__)
@@ -568,12 +570,51 @@ class WhooshIndex(BaseIndex):
         return ix
 
     def searcher(self):
+        """A new searcher on the live index; the caller closes it."""
         try:
             return self.open().searcher()
         except IndexUnavailable:
             raise
         except Exception as exc:
             raise IndexUnavailable(f"The search index {self.name!r} cannot be read: {exc}") from exc
+
+    @contextmanager
+    def reading(self):
+        """A searcher on the live index, kept open by this thread between uses.
+
+        Opening a searcher reads the table of contents and opens every segment's
+        files (about 10 ms, more than a whole query on a warm index). The kept
+        searcher is reused while the index is unchanged and replaced after a
+        commit or a rebuild's swap."""
+        path = self._generation_dir()
+        slot = (str(self.root), str(path))
+        kept = getattr(_thread_searchers, "by_root", None)
+        if kept is None:
+            kept = _thread_searchers.by_root = {}
+        entry = kept.pop(str(self.root), None)
+        searcher = None
+        if entry is not None:
+            old_slot, old = entry
+            if old_slot == slot and not old.is_closed:
+                try:
+                    # Not Whoosh's refresh(): the segment readers it reuses keep
+                    # their old deleted-documents set, so updated documents
+                    # would match twice.
+                    if old.up_to_date():
+                        searcher = old
+                except Exception:
+                    searcher = None
+            if searcher is None:
+                _close_quietly(old)
+        if searcher is None:
+            searcher = self.searcher()
+        try:
+            yield searcher
+        except BaseException:
+            # A read that failed may have met a damaged file: do not keep it.
+            _close_quietly(searcher)
+            raise
+        kept[str(self.root)] = (slot, searcher)
 
     # -- writing (task worker or management command only) --
 
@@ -600,6 +641,14 @@ class WhooshIndex(BaseIndex):
                 writer.add_field(name, field)
             writer.commit()
             self._forget(ix)
+
+    @classmethod
+    def forget_open(cls) -> None:
+        """Drop the indexes and this thread's searchers kept open, as in a freshly
+        started process (tests that damage index files in place)."""
+        with cls._open_lock:
+            cls._open.clear()
+        _thread_searchers.by_root = {}
 
     def _forget(self, ix):
         with self._open_lock:
@@ -707,6 +756,16 @@ class WhooshIndex(BaseIndex):
 
     def reset(self):
         self._swap(self._create_generation())
+
+
+_thread_searchers = threading.local()
+
+
+def _close_quietly(searcher) -> None:
+    try:
+        searcher.close()
+    except Exception:
+        logger.debug("Closing a kept searcher failed", exc_info=True)
 
 
 def _add_documents(writer, documents: list[dict]) -> None:
@@ -1179,7 +1238,12 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if not stemmed:
             return wq.NullQuery
         per_term = [
-            wq.Or([wq.FuzzyTerm(name, term, boost=b, maxdist=1 if len(term) < 6 else 2, prefixlength=1) for name, b in groups])
+            wq.Or(
+                [
+                    wq.FuzzyTerm(name, term, boost=b, maxdist=1 if len(term) < 6 else 2, prefixlength=1)
+                    for name, b in groups
+                ]
+            )
             for term in stemmed
         ]
         return wq.And(per_term) if operator == "and" else wq.Or(per_term)
@@ -1371,31 +1435,23 @@ class WhooshSearchResults(BaseSearchResults):
     def _index(self) -> WhooshIndex:
         return self.backend.get_index_for_model(self.query_compiler.queryset.model)
 
-    def _run(self, searcher, limit, for_count=False):
+    def _queries(self):
+        """(text query, filter query), or ``None`` when nothing can match."""
         compiler = self.query_compiler
         query = compiler.get_query()
         filter_query = compiler.get_filter()
         if query is wq.NullQuery or filter_query is wq.NullQuery:
             return None
-        kwargs = {"filter": filter_docs(searcher, self._index(), filter_query), "limit": limit}
-        if not for_count:
-            sortedby = compiler.get_sortedby()
-            if sortedby is not None:
-                kwargs["sortedby"] = sortedby
-        else:
-            kwargs["scored"] = False
-        return searcher.search(query, **kwargs)
+        return query, filter_query
 
     def _with_searcher(self, fn, empty):
         try:
-            searcher = self._index().searcher()
+            with self._index().reading() as searcher:
+                return fn(searcher)
         except IndexUnavailable as exc:
             logger.error("Search answered empty: %s", exc)
             _mark_unhealthy(exc)
             return empty
-        try:
-            with searcher:
-                return fn(searcher)
         except (FilterFieldError, NotImplementedError):
             raise
         except Exception as exc:
@@ -1412,13 +1468,20 @@ class WhooshSearchResults(BaseSearchResults):
             return []
 
         def run(searcher):
-            hits = self._run(searcher, limit)
-            if hits is None:
+            queries = self._queries()
+            if queries is None:
                 return []
-            if hits.has_exact_length():
-                # Clones share the compiler: count() after a slice costs nothing.
-                self.query_compiler.whoosh_total = len(hits)
-            return [(hit["pk"], hit.score) for hit in hits[self.start : limit]]
+            hits, total = query_hits(
+                searcher,
+                self._index(),
+                *queries,
+                start=self.start,
+                stop=limit,
+                sortedby=self.query_compiler.get_sortedby(),
+            )
+            # Clones share the compiler: count() after a slice costs nothing.
+            self.query_compiler.whoosh_total = total
+            return [(searcher.stored_fields(doc)["pk"], score) for doc, score in hits]
 
         pairs = self._with_searcher(run, [])
         if not pairs:
@@ -1437,8 +1500,10 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _do_count(self):
         def run(searcher):
-            hits = self._run(searcher, 1, for_count=True)
-            return 0 if hits is None else len(hits)
+            queries = self._queries()
+            if queries is None:
+                return 0
+            return int(np.count_nonzero(query_mask(searcher, self._index(), *queries)))
 
         total = getattr(self.query_compiler, "whoosh_total", None)
         if total is None:
@@ -1460,19 +1525,101 @@ class WhooshSearchResults(BaseSearchResults):
         convert = _facet_converter(self.query_compiler.queryset.model, field)
 
         def run(searcher):
-            hits = self._run(searcher, None, for_count=True)
-            if hits is None:
+            queries = self._queries()
+            if queries is None:
                 return OrderedDict()
-            counts = facet_counts(searcher, hits.docs(), column + "__f")
+            mask = query_mask(searcher, self._index(), *queries)
+            counts = scoring.facet_counts(searcher, mask, column + "__f")
             return OrderedDict((None if key is None else convert(key), count) for key, count in counts)
 
         return self._with_searcher(run, OrderedDict())
+
+
+def query_hits(
+    searcher, index: WhooshIndex, query, filter_query, *, start: int = 0, stop: int | None = None, sortedby=None
+):
+    """Hits ``start:stop`` of ``query`` among the documents ``filter_query`` allows,
+    as (document number, score) pairs, and the total number of hits.
+
+    Queries of the shapes :mod:`search.backends.scoring` evaluates run there
+    (arrays over the whole index), ordered by relevance or by sortable columns;
+    phrases and fuzzy terms run through Whoosh's collector."""
+    plan = scoring.compile_plan(query)
+    order = _column_order(searcher, sortedby)
+    if plan is not None and order is not None:
+        if plan is scoring.NOTHING or filter_query is wq.NullQuery:
+            return [], 0
+        scored = scoring.evaluate_cached(searcher, plan)
+        docs, scores, total = scoring.rank(scored, filter_mask(searcher, index, filter_query), start, stop, order)
+        return list(zip(docs.tolist(), scores.tolist(), strict=True)), total
+    kwargs = {"filter": filter_docs(searcher, index, filter_query), "limit": stop}
+    if sortedby is not None:
+        kwargs["sortedby"] = sortedby
+    results = searcher.search(query, **kwargs)
+    return [(hit.docnum, hit.score) for hit in results[start:stop]], len(results)
+
+
+def _column_order(searcher, sortedby) -> list | None:
+    """``sortedby`` as (column ranks, reverse) pairs for the vectorised scorer:
+    ``[]`` for relevance, ``None`` when a facet is not a plain sortable column."""
+    if sortedby is None:
+        return []
+    facets = sortedby if isinstance(sortedby, (list, tuple)) else [sortedby]
+    order = []
+    for facet in facets:
+        if type(facet) is not sorting.FieldFacet or getattr(facet, "allow_overlap", False):
+            return None
+        ranks = scoring.column_ranks(searcher, facet.fieldname)
+        if ranks is None:
+            return None
+        order.append((ranks, bool(facet.reverse)))
+    return order
+
+
+def query_mask(searcher, index: WhooshIndex, query, filter_query) -> np.ndarray:
+    """Every document matching ``query`` that ``filter_query`` allows, as a
+    boolean array over the index's document numbers (counts and facets)."""
+    plan = scoring.compile_plan(query)
+    if plan is not None:
+        if plan is scoring.NOTHING or filter_query is wq.NullQuery:
+            return np.zeros(searcher.doc_count_all(), dtype=bool)
+        return scoring.evaluate_cached(searcher, plan).matched & filter_mask(searcher, index, filter_query)
+    hits = searcher.search(query, filter=filter_docs(searcher, index, filter_query), limit=None, scored=False)
+    return scoring.docs_mask(hits.docs(), searcher.doc_count_all())
 
 
 _filter_lock = threading.Lock()
 _filter_cache: OrderedDict = OrderedDict()
 #: Filter document sets kept per process (a few KB each: one bit per document).
 FILTER_CACHE_SIZE = 64
+
+
+def _filter_key(searcher, index: WhooshIndex, filter_query):
+    """The cache key of a filter for what this searcher sees, or ``None``."""
+    try:
+        generation = searcher.reader().generation()
+        key = (str(index._generation_dir()), generation, repr(filter_query))
+    except Exception:
+        return None
+    if generation is None or generation < 0:
+        return None  # an unversioned reader: nothing safe to key on
+    return key
+
+
+def _filter_cached(key, make):
+    if key is None:
+        return make()
+    with _filter_lock:
+        found = _filter_cache.get(key)
+        if found is not None:
+            _filter_cache.move_to_end(key)
+            return found
+    found = make()
+    with _filter_lock:
+        _filter_cache[key] = found
+        while len(_filter_cache) > FILTER_CACHE_SIZE:
+            _filter_cache.popitem(last=False)
+    return found
 
 
 def filter_docs(searcher, index: WhooshIndex, filter_query):
@@ -1482,46 +1629,21 @@ def filter_docs(searcher, index: WhooshIndex, filter_query):
     walking its postings: the content-type filter alone lists every document of
     the model (all 100,000 in the benchmark). Document numbers only change with a
     commit, so the set is kept per (generation folder, commit generation, filter)."""
-    try:
-        generation = searcher.reader().generation()
-        key = (str(index._generation_dir()), generation, repr(filter_query))
-    except Exception:
+    key = _filter_key(searcher, index, filter_query)
+    if key is None:
         return filter_query
-    if generation is None or generation < 0:
-        return filter_query  # an unversioned reader: nothing safe to key on
-    with _filter_lock:
-        docs = _filter_cache.get(key)
-        if docs is not None:
-            _filter_cache.move_to_end(key)
-            return docs
-    docs = searcher._filter_to_comb(filter_query)
-    with _filter_lock:
-        _filter_cache[key] = docs
-        while len(_filter_cache) > FILTER_CACHE_SIZE:
-            _filter_cache.popitem(last=False)
-    return docs
+    return _filter_cached(key, lambda: searcher._filter_to_comb(filter_query))
 
 
-def facet_counts(searcher, docs, fieldname: str) -> list[tuple[str | None, int]]:
-    """Counts of each keyword of ``fieldname`` among ``docs``, most frequent first;
-    ``None`` counts the documents with no value. Runs on the postings, so the cost
-    grows with the number of distinct values, not of documents."""
-    docs = set(docs)
-    reader = searcher.reader()
-    counts = []
-    seen = set()
-    if fieldname in searcher.schema:
-        for term in reader.lexicon(fieldname):
-            postings = set(reader.postings(fieldname, term).all_ids())
-            matched = postings & docs
-            if matched:
-                seen |= matched
-                counts.append((term.decode("utf-8"), len(matched)))
-    missing = len(docs - seen)
-    if missing:
-        counts.append((None, missing))
-    counts.sort(key=lambda item: (-item[1], "" if item[0] is None else item[0]))
-    return counts
+def filter_mask(searcher, index: WhooshIndex, filter_query):
+    """The documents a filter allows, as a boolean array (for the vectorised
+    scorer), cached like :func:`filter_docs`."""
+    size = searcher.doc_count_all()
+    key = _filter_key(searcher, index, filter_query)
+    docs = filter_docs(searcher, index, filter_query)
+    if key is None:
+        return scoring.docs_mask(searcher._filter_to_comb(filter_query), size)
+    return _filter_cached(key + ("mask",), lambda: scoring.docs_mask(docs, size))
 
 
 def _facet_converter(model, field):

@@ -45,9 +45,10 @@ def _zip(files: dict[str, bytes | str], *, compression=zipfile.ZIP_DEFLATED) -> 
 
 def make_docx(paragraphs: list[str], *, extra: dict[str, bytes] | None = None) -> bytes:
     """A minimal Word document; each paragraph split in two runs, as Word does."""
+
     def para(text):
         half = len(text) // 2
-        return f"<w:p><w:r><w:t>{escape(text[:half])}</w:t></w:r><w:r><w:t xml:space=\"preserve\">{escape(text[half:])}</w:t></w:r></w:p>"
+        return f'<w:p><w:r><w:t>{escape(text[:half])}</w:t></w:r><w:r><w:t xml:space="preserve">{escape(text[half:])}</w:t></w:r></w:p>'
 
     document = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W_NS}"><w:body>{"".join(para(p) for p in paragraphs)}</w:body></w:document>'
     files = {
@@ -62,7 +63,9 @@ def make_pptx(slides: list[str]) -> bytes:
     ns = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
     files = {"[Content_Types].xml": "<Types/>"}
     for n, text in enumerate(slides, start=1):
-        files[f"ppt/slides/slide{n}.xml"] = f"<p:sld {ns}><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"
+        files[f"ppt/slides/slide{n}.xml"] = (
+            f"<p:sld {ns}><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"
+        )
     return _zip(files)
 
 

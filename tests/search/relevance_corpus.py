@@ -7,8 +7,14 @@ document is about the query, 1 = it is relevant too.
 """
 
 DOCS = {
-    "ar01": ("دليل تكوين المنتخبين الجماعيين", "يقدم هذا الدليل برنامج التكوين المستمر لفائدة المنتخبين في الجماعات الترابية بجهة مراكش آسفي."),
-    "ar02": ("إعداد الميزانية الجماعية", "مراحل إعداد ميزانية الجماعة والتصويت عليها من طرف المجلس الجماعي وتنفيذ النفقات."),
+    "ar01": (
+        "دليل تكوين المنتخبين الجماعيين",
+        "يقدم هذا الدليل برنامج التكوين المستمر لفائدة المنتخبين في الجماعات الترابية بجهة مراكش آسفي.",
+    ),
+    "ar02": (
+        "إعداد الميزانية الجماعية",
+        "مراحل إعداد ميزانية الجماعة والتصويت عليها من طرف المجلس الجماعي وتنفيذ النفقات.",
+    ),
     "ar03": ("الصفقات العمومية", "إبرام الصفقات العمومية وطلبات العروض وفتح الأظرفة ومراقبة تنفيذ الصفقة."),
     "ar04": ("الجبايات المحلية", "تحصيل الرسوم والجبايات المحلية وتحسين المداخيل الذاتية للجماعات."),
     "ar05": ("ورشة الحكامة الجيدة", "ورشات تطبيقية حول الحكامة الجيدة والشفافية والمساءلة في تدبير الشأن المحلي."),
@@ -20,27 +26,54 @@ DOCS = {
     "ar11": ("التنمية القروية بإقليم شيشاوة", "مشاريع فك العزلة وبناء الطرق والمسالك القروية بإقليم شيشاوة."),
     "ar12": ("السياحة بالصويرة", "تنمية السياحة الثقافية ومهرجانات مدينة الصويرة والحفاظ على التراث."),
     "ar13": ("لقاء مع مُحَمَّد رئيس الجماعة", "حوار مع الرئيس مُحَمَّد بن عَبْد الله حول تجربة التسيير الجماعي."),
-    "ar14": ("القانون التنظيمي للجماعات ١١٣.١٤", "شرح مقتضيات القانون التنظيمي رقم ١١٣.١٤ المتعلق باختصاصات الجماعات الذاتية والمشتركة."),
+    "ar14": (
+        "القانون التنظيمي للجماعات ١١٣.١٤",
+        "شرح مقتضيات القانون التنظيمي رقم ١١٣.١٤ المتعلق باختصاصات الجماعات الذاتية والمشتركة.",
+    ),
     "ar15": ("الانتخابات الجماعية ٢٠٢١", "نتائج الانتخابات الجماعية لسنة ٢٠٢١ ونسبة المشاركة بجهة مراكش آسفي."),
     "ar16": ("المستشفى الإقليمي بآسفي", "تجهيز المستشفى الإقليمي بمدينة آسفي وتحسين الخدمات الصحية."),
     "ar17": ("التعاون بين الجماعات", "مؤسسات التعاون بين الجماعات ومجموعات الجماعات لتدبير المرافق المشتركة."),
     "ar18": ("الـــتكوين عن بعد", "منصة التكوين عن بعد ودروس مصورة للمنتخبات والمنتخبين."),
     "ar19": ("النقل المدرسي", "توفير النقل المدرسي لتلاميذ العالم القروي بإقليم اليوسفية."),
     "ar20": ("إدارة الموارد البشرية", "تدبير الموارد البشرية بالإدارة الجماعية والتوظيف والترقية."),
-    "fr01": ("Formation des élus communaux", "Programme de formation continue destiné aux élus des communes de la région Marrakech-Safi."),
+    "fr01": (
+        "Formation des élus communaux",
+        "Programme de formation continue destiné aux élus des communes de la région Marrakech-Safi.",
+    ),
     "fr02": ("Le budget de la commune", "Préparation, vote et exécution du budget communal ; dépenses et recettes."),
     "fr03": ("Marchés publics", "Passation des marchés publics, appels d'offres et ouverture des plis."),
-    "fr04": ("Fiscalité locale", "Recouvrement des taxes locales et amélioration des ressources propres des collectivités."),
-    "fr05": ("Atelier sur la bonne gouvernance", "Ateliers pratiques : transparence, reddition des comptes et gestion des affaires locales."),
-    "fr06": ("Transformation numérique de l'administration", "Dématérialisation des procédures administratives et services en ligne aux usagers."),
+    "fr04": (
+        "Fiscalité locale",
+        "Recouvrement des taxes locales et amélioration des ressources propres des collectivités.",
+    ),
+    "fr05": (
+        "Atelier sur la bonne gouvernance",
+        "Ateliers pratiques : transparence, reddition des comptes et gestion des affaires locales.",
+    ),
+    "fr06": (
+        "Transformation numérique de l'administration",
+        "Dématérialisation des procédures administratives et services en ligne aux usagers.",
+    ),
     "fr07": ("L'approche genre", "Intégrer l'égalité entre les femmes et les hommes dans les politiques publiques."),
-    "fr08": ("Urbanisme et permis de construire", "Procédures d'autorisation de construire, lotissements et plans d'aménagement."),
+    "fr08": (
+        "Urbanisme et permis de construire",
+        "Procédures d'autorisation de construire, lotissements et plans d'aménagement.",
+    ),
     "fr09": ("Gestion des déchets", "Collecte et traitement des déchets ménagers, protection de l'environnement."),
-    "fr10": ("L'eau potable dans les douars", "Approvisionnement en eau potable et assainissement liquide dans la province d'Al Haouz."),
-    "fr11": ("Développement rural à Chichaoua", "Désenclavement, construction de routes et de pistes rurales dans la province de Chichaoua."),
+    "fr10": (
+        "L'eau potable dans les douars",
+        "Approvisionnement en eau potable et assainissement liquide dans la province d'Al Haouz.",
+    ),
+    "fr11": (
+        "Développement rural à Chichaoua",
+        "Désenclavement, construction de routes et de pistes rurales dans la province de Chichaoua.",
+    ),
     "fr12": ("Tourisme à Essaouira", "Tourisme culturel, festivals et préservation du patrimoine d'Essaouira."),
     "fr13": ("L'hôpital provincial de Safi", "Équipement de l'hôpital et amélioration des services de santé."),
-    "fr14": ("Coopération intercommunale", "Établissements de coopération intercommunale et groupements de collectivités territoriales."),
+    "fr14": (
+        "Coopération intercommunale",
+        "Établissements de coopération intercommunale et groupements de collectivités territoriales.",
+    ),
 }
 
 # (query id, query text, {doc key: grade}, what it checks)

@@ -43,7 +43,9 @@ def test_french_pdf_keeps_accents(tmp_path):
 
 def test_docx_odt_pptx_xlsx(tmp_path):
     """Office Open XML and OpenDocument files give their paragraphs' text, runs joined."""
-    docx = extract_text(_write(tmp_path, "a.docx", make_docx(["برنامج عمل الجماعة", "Plan d'action communal"])), "a.docx")
+    docx = extract_text(
+        _write(tmp_path, "a.docx", make_docx(["برنامج عمل الجماعة", "Plan d'action communal"])), "a.docx"
+    )
     assert docx.text == "برنامج عمل الجماعة\nPlan d'action communal"
     odt = extract_text(_write(tmp_path, "a.odt", make_odt(["Rapport final de l'atelier", "تقرير الورشة"])), "a.odt")
     assert odt.text == "Rapport final de l'atelier\nتقرير الورشة"
@@ -73,7 +75,9 @@ def test_zip_bomb_stops_at_the_cap(tmp_path):
 def test_xml_entities_are_refused(tmp_path):
     """An XML part that declares entities (billion laughs) is refused by defusedxml."""
     laughs = '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;">]><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>'
-    result = extract_text(_write(tmp_path, "laughs.docx", make_docx([], extra={"word/document.xml": laughs})), "laughs.docx")
+    result = extract_text(
+        _write(tmp_path, "laughs.docx", make_docx([], extra={"word/document.xml": laughs})), "laughs.docx"
+    )
     assert result.text == "" and "unreadable XML" in result.error
 
 

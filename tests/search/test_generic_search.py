@@ -32,12 +32,27 @@ def fallback(tmp_path):
     register_facet("year", label="Year", field_name="year", sort="value")
     register_facet("province", label="Province", field_name="province", value_labels=lambda keys: {"safi": "Safi"})
     with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
-        TopicPageFactory(title="Budget participatif", body="Atelier sur le budget des communes de Safi.",
-                         theme="finance", year=2024, province="safi")
-        TopicPageFactory(title="Budget annuel", body="Le budget annuel de la région et ses dépenses.",
-                         theme="finance", year=2025, province="al-haouz")
-        TopicPageFactory(title="Gouvernance", body="Séminaire : la gouvernance et le budget local.",
-                         theme="governance", year=2024, province="safi")
+        TopicPageFactory(
+            title="Budget participatif",
+            body="Atelier sur le budget des communes de Safi.",
+            theme="finance",
+            year=2024,
+            province="safi",
+        )
+        TopicPageFactory(
+            title="Budget annuel",
+            body="Le budget annuel de la région et ses dépenses.",
+            theme="finance",
+            year=2025,
+            province="al-haouz",
+        )
+        TopicPageFactory(
+            title="Gouvernance",
+            body="Séminaire : la gouvernance et le budget local.",
+            theme="governance",
+            year=2024,
+            province="safi",
+        )
         TopicPageFactory(title="Urbanisme", body="Rien à voir.", theme="planning", year=2023, province="safi")
         call_command("update_index", backend_name="fallback", verbosity=0)
         yield
@@ -49,8 +64,18 @@ def run(query, selected=None, sort="relevance"):
     locale = Locale.get_default()
     queryset = Page.objects.live().public().filter(locale=locale)
     empty = SearchPage(query=query, hits=[], total=0, page=1, per_page=20, facets=[], sort=sort)
-    return _generic_search(query, queryset, empty, sort, 1, 20, facets=registered_facets(), selected=selected or {},
-                           scope=_scope(locale, None), backend="fallback")
+    return _generic_search(
+        query,
+        queryset,
+        empty,
+        sort,
+        1,
+        20,
+        facets=registered_facets(),
+        selected=selected or {},
+        scope=_scope(locale, None),
+        backend="fallback",
+    )
 
 
 def counts(result):

@@ -135,7 +135,7 @@ def test_damaged_index_answers_empty_and_a_rebuild_repairs_it(search_index_dir, 
     generation = search_index_dir / "default" / (search_index_dir / "default" / "current").readlink()
     for path in generation.iterdir():
         path.write_bytes(b"\x00garbage" * 10)
-    WhooshIndex._open.clear()  # as in a freshly started web process
+    WhooshIndex.forget_open()  # as in a freshly started web process
 
     response = client.get("/search/", {"q": "fiscalité"})
     assert response.status_code == 200

@@ -237,5 +237,10 @@ def test_empty_slices_and_admin_listings(client, pages, admin_user):
     assert list(results[5:5]) == []
     client.force_login(admin_user)
     parent = pages[0].get_parent()
-    for url in (f"/admin/pages/{parent.pk}/?q=budget", "/admin/documents/?q=x", "/admin/images/?q=x", "/admin/pages/search/?q=budget"):
+    for url in (
+        f"/admin/pages/{parent.pk}/?q=budget",
+        "/admin/documents/?q=x",
+        "/admin/images/?q=x",
+        "/admin/pages/search/?q=budget",
+    ):
         assert client.get(url).status_code == 200, url
