@@ -4,6 +4,17 @@ import pytest
 from django.core.management import call_command
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this process's media, static and search folders (config/settings/test.py)."""
+    import shutil
+
+    from django.conf import settings
+
+    root = getattr(settings, "TEST_TEMP_ROOT", None)
+    if root:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo page tree, themes, modules and accounts, as ``make run`` shows them."""
@@ -24,6 +35,36 @@ def _fresh_state():
     translation.activate("ar")
     yield
     translation.activate("ar")
+
+
+def use_search_index(settings, path) -> None:
+    """Point the default search backend (wagtail's and modelsearch's names) at ``path``."""
+    conf = {"default": {"BACKEND": "search.backends.whoosh", "PATH": str(path)}}
+    settings.WAGTAILSEARCH_BACKENDS = conf
+    settings.MODELSEARCH_BACKENDS = conf
+
+
+_index_count = {"n": 0}
+
+
+@pytest.fixture(autouse=True)
+def _search_index(settings):
+    """Each test writes to its own search index, created by the backend on its first write.
+
+    Pages a test saves are indexed on save (tasks run inline), but the database rollback
+    does not reach the index: one index for the whole session would keep every earlier
+    test's documents (answers about pages that no longer exist) and make each commit
+    slower as the session goes on. A test that wants a particular folder
+    (``search_index_dir``) or a module's shared index (tests/home) overrides this.
+    """
+    import shutil
+    from pathlib import Path
+
+    _index_count["n"] += 1
+    path = Path(settings.SEARCH_INDEX_DIR) / f"test-{_index_count['n']}"
+    use_search_index(settings, path)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 CHROMIUM = "/usr/bin/chromium"

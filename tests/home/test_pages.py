@@ -10,7 +10,8 @@ from wagtail.models import Page
 
 from courses.models import CoursePage
 
-pytestmark = pytest.mark.django_db
+# One worker runs this module, so the demo (tests/home/conftest.py) loads once per run (--dist loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("home-demo")]
 
 
 def test_home_is_arabic_right_to_left_with_modules(client, demo_site):
