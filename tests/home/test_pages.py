@@ -10,8 +10,7 @@ from wagtail.models import Page
 
 from courses.models import CoursePage
 
-# One worker runs this module, so the demo (tests/home/conftest.py) loads once per run (--dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("home-demo")]
+pytestmark = pytest.mark.django_db
 
 
 def test_home_is_arabic_right_to_left_with_modules(client, demo_site):
