@@ -10,6 +10,8 @@ SHARED_MODULES = {
     "tests/archive/test_models.py",
     "tests/archive/test_public.py",
     "tests/home/test_pages.py",
+    "tests/lessons/test_heartbeat.py",
+    "tests/lessons/test_quiz.py",
 }
 
 
