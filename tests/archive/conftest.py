@@ -30,7 +30,11 @@ def make_archive_index() -> ArchiveIndexPage:
     _ensure_wagtail_roots()
     homes = home_demo.load()
     for order, (slug, ar, fr) in enumerate(THEMES, start=1):
-        ensure_snippet(Theme, lookup={"slug": slug}, translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}})
+        ensure_snippet(
+            Theme,
+            lookup={"slug": slug},
+            translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}},
+        )
     return ArchiveIndexPage.objects.child_of(homes["ar"]).get()
 
 

@@ -22,14 +22,23 @@ def demo(transactional_db):
         (n, theme) for n, theme in enumerate(THEMES, start=1) if theme[0] == "gis"
     )
     themes = ensure_snippet(
-        Theme, lookup={"slug": slug},
+        Theme,
+        lookup={"slug": slug},
         translations={"ar": {"name": title_ar, "sort_order": order}, "fr": {"name": title_fr, "sort_order": order}},
     )
     catalogue = CourseIndexPage.objects.child_of(homes["ar"]).get(slug="courses")
-    module = ensure_child(catalogue, CoursePage, slug=slug, title=title_ar, summary=summary_ar, theme=themes["ar"],
-                          audience=AUDIENCE["ar"])
-    ensure_translation(module, "fr", title=title_fr, slug=slug, summary=summary_fr, theme=themes["fr"],
-                       audience=AUDIENCE["fr"])
+    module = ensure_child(
+        catalogue,
+        CoursePage,
+        slug=slug,
+        title=title_ar,
+        summary=summary_ar,
+        theme=themes["ar"],
+        audience=AUDIENCE["ar"],
+    )
+    ensure_translation(
+        module, "fr", title=title_fr, slug=slug, summary=summary_fr, theme=themes["fr"], audience=AUDIENCE["fr"]
+    )
 
 
 def test_learner_signs_up_logs_in_and_switches_language(page, live_server, demo):

@@ -39,8 +39,12 @@ def setup(_setup, db):
     """A two-lesson module whose last lesson holds a quiz, and an enrolled learner, made once for
     the module (module_db); each test gets them fresh from the database and its own writes roll back."""
     course, lesson, quiz, learner = _setup
-    return (CoursePage.objects.get(pk=course), LessonPage.objects.get(pk=lesson), Quiz.objects.get(pk=quiz),
-            User.objects.get(pk=learner))
+    return (
+        CoursePage.objects.get(pk=course),
+        LessonPage.objects.get(pk=lesson),
+        Quiz.objects.get(pk=quiz),
+        User.objects.get(pk=learner),
+    )
 
 
 def start(setup, **kwargs):
