@@ -3,6 +3,64 @@
 import pytest
 from django.core.management import call_command
 
+#: Modules whose tests share rows made once (``module_db``): under ``-n`` each goes to one
+#: worker whole, so its rows are made once per run instead of once per worker.
+SHARED_MODULES = {
+    "tests/archive/test_import_export.py",
+    "tests/archive/test_models.py",
+    "tests/archive/test_public.py",
+    "tests/home/test_pages.py",
+    "tests/lessons/test_heartbeat.py",
+    "tests/lessons/test_quiz.py",
+}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this process's media, static and search folders (config/settings/test.py)."""
+    import shutil
+
+    from django.conf import settings
+
+    root = getattr(settings, "TEST_TEMP_ROOT", None)
+    if root:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``-n`` without another ``--dist``: tests are handed out one by one as workers free up
+    (like ``--dist load``), except that each module of SHARED_MODULES is handed out whole.
+
+    (``--dist loadgroup`` would do this from ``xdist_group`` marks, but with pytest 9.2 it
+    no longer groups anything: pytest-xdist#1386.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedModulesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in SHARED_MODULES else nodeid
+
+    return SharedModulesTogether(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A module that shares rows (``module_db``) may hold no transactional test, whose flush
+    would empty them under its neighbours, and must be listed in SHARED_MODULES."""
+    sharing, transactional = set(), set()
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if "module_db" in item.fixturenames:
+            sharing.add(module)
+        if _is_transactional(item):
+            transactional.add(module)
+    if mixed := sharing & transactional:
+        raise pytest.UsageError(f"module_db in a module with transactional tests: {sorted(mixed)}")
+    if unlisted := {m for m in sharing if m.startswith("tests/")} - SHARED_MODULES:
+        raise pytest.UsageError(f"modules using module_db missing from SHARED_MODULES: {sorted(unlisted)}")
+
 
 @pytest.fixture
 def demo_site(db):
@@ -24,6 +82,67 @@ def _fresh_state():
     translation.activate("ar")
     yield
     translation.activate("ar")
+
+
+def search_conf(path) -> dict:
+    """Search backend settings (wagtail's and modelsearch's names) for a Whoosh index at ``path``."""
+    return {"default": {"BACKEND": "search.backends.whoosh", "PATH": str(path)}}
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A transaction held open across a module's tests, for rows that module-scoped fixtures
+    make once (inside ``django_db_blocker.unblock()``); yields the module's search index.
+
+    pytest-django runs each test in a savepoint inside it, so a test's own writes still roll
+    back and every test starts from the same shared rows; the module's end rolls those back
+    too. Pages saved here are indexed into the module's own search index, which its tests
+    then search (``_search_index``). List the module in SHARED_MODULES; it may hold no
+    transactional test (pytest_collection_modifyitems checks both).
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    index = tmp_path_factory.mktemp("module-search") / "index"
+    conf = search_conf(index)
+    with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+        try:
+            yield index
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+
+_index_count = {"n": 0}
+
+
+@pytest.fixture(autouse=True)
+def _search_index(request, settings):
+    """Each test writes to its own search index, which the backend creates on its first write.
+
+    Pages a test saves are indexed on save (tasks run inline), but the database rollback
+    does not reach the index: one index for the whole session kept every earlier test's
+    documents (answers about pages that no longer exist) and made each commit slower as
+    the session went on. Tests of a module that shares rows (``module_db``) search the
+    module's index; ``search_index_dir`` and the like still override this.
+    """
+    import shutil
+    from pathlib import Path
+
+    if "module_db" in request.fixturenames:
+        yield request.getfixturevalue("module_db")
+        return
+    _index_count["n"] += 1
+    path = Path(settings.SEARCH_INDEX_DIR) / f"test-{_index_count['n']}"
+    conf = search_conf(path)
+    settings.WAGTAILSEARCH_BACKENDS = conf
+    settings.MODELSEARCH_BACKENDS = conf
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 CHROMIUM = "/usr/bin/chromium"

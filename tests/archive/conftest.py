@@ -25,14 +25,37 @@ def _ensure_wagtail_roots():
         Collection.add_root(name="Root")
 
 
-@pytest.fixture
-def archive_index(db):
+def make_archive_index() -> ArchiveIndexPage:
     """The Arabic archive index page (its French translation exists too) with three themes."""
     _ensure_wagtail_roots()
     homes = home_demo.load()
     for order, (slug, ar, fr) in enumerate(THEMES, start=1):
-        ensure_snippet(Theme, lookup={"slug": slug}, translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}})
+        ensure_snippet(
+            Theme,
+            lookup={"slug": slug},
+            translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}},
+        )
     return ArchiveIndexPage.objects.child_of(homes["ar"]).get()
+
+
+@pytest.fixture(scope="module")
+def module_archive_index(module_db, django_db_blocker):
+    """The archive index made once for a module that shares it (``module_db``): such a module
+    says ``pytest.mark.usefixtures("module_archive_index")`` and its tests get it through
+    ``archive_index``, fresh from the database."""
+    with django_db_blocker.unblock():
+        return make_archive_index()
+
+
+@pytest.fixture
+def archive_index(request, db):
+    """The Arabic archive index page (its French translation exists too) with three themes:
+    the module's (see ``module_archive_index``), or made for this test."""
+    if "module_archive_index" in request.fixturenames:
+        # With its locale loaded, as a page the test had just made and used would have it.
+        shared = request.getfixturevalue("module_archive_index")
+        return ArchiveIndexPage.objects.select_related("locale").get(pk=shared.pk)
+    return make_archive_index()
 
 
 def activity_data(reference="MDE-2017-001", **overrides) -> ActivityData:
@@ -52,12 +75,17 @@ def activity_data(reference="MDE-2017-001", **overrides) -> ActivityData:
     return ActivityData(**values)
 
 
+def activity_on(index, reference="MDE-2017-001", **overrides):
+    """Create (or update) an activity under ``index`` through the service; returns the Arabic page."""
+    page, _created = activity_upsert(index=index, data=activity_data(reference, **overrides))
+    return page
+
+
 @pytest.fixture
 def make_activity(archive_index):
     """Create (or update) an activity through the service; returns the Arabic page."""
 
     def make(reference="MDE-2017-001", **overrides):
-        page, _created = activity_upsert(index=archive_index, data=activity_data(reference, **overrides))
-        return page
+        return activity_on(archive_index, reference, **overrides)
 
     return make

@@ -14,7 +14,8 @@ from archive.importer import COLUMNS, run_import
 from archive.models import ActivityPage
 from archive.selectors import activity_list
 
-pytestmark = pytest.mark.django_db
+# The archive index is made once for the module (module_db).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_archive_index")]
 
 GOOD = {
     "reference": "MDE-2014-003", "type": "seminar", "title_ar": "ندوة الميزانية", "title_fr": "Séminaire sur le budget",

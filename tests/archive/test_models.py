@@ -11,7 +11,8 @@ from archive.services import activity_upsert
 
 from .conftest import activity_data
 
-pytestmark = pytest.mark.django_db
+# The archive index is made once for the module (module_db).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_archive_index")]
 
 
 def test_upsert_creates_arabic_source_and_french_translation(make_activity):

@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from functools import partial
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,15 +11,28 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents.models import Document
 
-from archive.models import ActivityDocument
+from archive.models import ActivityDocument, ActivityPage
 from archive.selectors import ArchiveFilters, archive_statistics, facets
 
-pytestmark = pytest.mark.django_db
+from .conftest import activity_on
+
+# The archive index and the three activities are made once for the module (module_db).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_archive_index")]
+
+
+@pytest.fixture(scope="module")
+def _three(module_archive_index, django_db_blocker):
+    with django_db_blocker.unblock():
+        return _make_three(partial(activity_on, module_archive_index))
 
 
 @pytest.fixture
-def three(make_activity):
-    """Three activities across years, provinces, themes and types."""
+def three(_three, db):
+    """Three activities across years, provinces, themes and types (the module's, fresh from the database)."""
+    return tuple(ActivityPage.objects.get(pk=page.pk) for page in _three)
+
+
+def _make_three(make_activity):
     a = make_activity("A-2012-1", start_date=datetime.date(2012, 5, 1), end_date=None, province="safi", theme_slugs=["governance"], activity_type="seminar")
     b = make_activity("B-2017-1", start_date=datetime.date(2017, 5, 1), end_date=None, province="marrakech", theme_slugs=["gis", "governance"],
                       titles={"ar": "نظم المعلومات", "fr": "SIG pour les communes"}, trainers=[("Nadia Geo", "ANCFCC", "state-official")])

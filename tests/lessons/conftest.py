@@ -11,8 +11,12 @@ def homes(db):
     return home_demo.load()
 
 
-@pytest.fixture
-def learner(db):
+def make_learner():
     from tests.factories import UserFactory
 
     return UserFactory(full_name="فاطمة الزهراء أيت علي")
+
+
+@pytest.fixture
+def learner(db):
+    return make_learner()

@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
+from courses.models import CoursePage
 from courses.services import enrolment_create
-from lessons.models import LessonProgress
+from lessons.models import LessonPage, LessonProgress
 from lessons.services import merge_intervals, progress_record_heartbeat
 from tests.courses.factories import lessons_of, make_course
 from tests.factories import UserFactory
@@ -16,14 +18,28 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(homes, learner, tmp_path):
+@pytest.fixture(scope="module")
+def _setup(module_db, django_db_blocker, tmp_path_factory):
+    from home import demo as home_demo
     from tests.courses.factories import make_video
 
-    video = make_video(tmp_path, seconds=2)
-    course = make_course(slug="video-module", lessons=2, rule="video", video=video)
-    enrolment_create(user=learner, course=course)
-    return course, lessons_of(course)[0], learner
+    from .conftest import make_learner
+
+    with django_db_blocker.unblock():
+        home_demo.load()
+        learner = make_learner()
+        video = make_video(tmp_path_factory.mktemp("heartbeat"), seconds=2)
+        course = make_course(slug="video-module", lessons=2, rule="video", video=video)
+        enrolment_create(user=learner, course=course)
+        return course.pk, lessons_of(course)[0].pk, learner.pk
+
+
+@pytest.fixture
+def setup(_setup, db):
+    """A two-lesson video module and an enrolled learner, made once for the module (module_db);
+    each test gets them fresh from the database and its own writes roll back."""
+    course, lesson, learner = _setup
+    return CoursePage.objects.get(pk=course), LessonPage.objects.get(pk=lesson), User.objects.get(pk=learner)
 
 
 def beat(user, lesson, course, *, position, duration=100.0, ranges=(), at=None):

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from courses.models import Certificate, Enrolment
+from accounts.models import User
+from courses.models import Certificate, CoursePage, Enrolment
 from courses.services import enrolment_create
-from lessons.models import LessonProgress, Question, QuizAttempt
+from lessons.models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
 from lessons.services import quiz_attempt_start, quiz_attempt_submit
 from tests.courses.factories import correct_answers, lessons_of, make_course, make_quiz
 from tests.factories import UserFactory
@@ -18,12 +19,32 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _setup(module_db, django_db_blocker):
+    from home import demo as home_demo
+
+    from .conftest import make_learner
+
+    with django_db_blocker.unblock():
+        home_demo.load()
+        learner = make_learner()
+        quiz = make_quiz()
+        course = make_course(slug="quiz-module", lessons=2, quiz=quiz)
+        enrolment_create(user=learner, course=course)
+        return course.pk, lessons_of(course)[-1].pk, quiz.pk, learner.pk
+
+
 @pytest.fixture
-def setup(homes, learner):
-    quiz = make_quiz()
-    course = make_course(slug="quiz-module", lessons=2, quiz=quiz)
-    enrolment_create(user=learner, course=course)
-    return course, lessons_of(course)[-1], quiz, learner
+def setup(_setup, db):
+    """A two-lesson module whose last lesson holds a quiz, and an enrolled learner, made once for
+    the module (module_db); each test gets them fresh from the database and its own writes roll back."""
+    course, lesson, quiz, learner = _setup
+    return (
+        CoursePage.objects.get(pk=course),
+        LessonPage.objects.get(pk=lesson),
+        Quiz.objects.get(pk=quiz),
+        User.objects.get(pk=learner),
+    )
 
 
 def start(setup, **kwargs):
