@@ -634,7 +634,8 @@ class WhooshIndex(BaseIndex):
         if self._batch is not None:
             self._batch.commit()  # the schema change needs the write lock
         ix = self._writable()
-        missing = {n: f for n, f in Mapping(model).schema_fields().items() if n not in ix.schema}
+        schema = ix.schema  # each read of ix.schema reads the table of contents from disk
+        missing = {n: f for n, f in Mapping(model).schema_fields().items() if n not in schema}
         if missing:
             writer = self._writer(ix)
             for name, field in missing.items():
