@@ -82,6 +82,9 @@ class CalloutBlock(blocks.StructBlock):
         label=_("kind"),
         choices=[("info", _("Information")), ("tip", _("Tip")), ("warning", _("Warning"))],
         default="info",
+        # The kind's label is translated in whatever language the indexer runs:
+        # a French lesson would be found by the Arabic word for "tip".
+        search_index=False,
     )
     title = blocks.CharBlock(label=_("title"), required=False, max_length=200)
     text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link", "ol", "ul"])

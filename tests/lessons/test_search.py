@@ -68,3 +68,19 @@ def test_attachment_text_reads_a_constant_number_of_queries(lesson, django_asser
     with django_assert_max_num_queries(4):
         text = fresh.attachment_text()
     assert "الجبايات" in text
+
+
+def test_callout_kind_label_is_not_indexed():
+    """A callout's kind is shown as a translated label: indexing it would make a
+    French lesson match the Arabic word for "tip" (the indexer's language).
+    Its title and text are indexed."""
+    from django.utils import translation
+
+    from lessons.blocks import CalloutBlock
+
+    block = CalloutBlock()
+    value = block.to_python({"kind": "tip", "title": "Conseil", "text": "<p>Préparez le budget</p>"})
+    with translation.override("ar"):
+        content = " ".join(block.get_searchable_content(value))
+    assert "نصيحة" not in content and "tip" not in content
+    assert "Conseil" in content and "budget" in content
