@@ -1639,12 +1639,12 @@ def filter_docs(searcher, index: WhooshIndex, filter_query):
 def filter_mask(searcher, index: WhooshIndex, filter_query):
     """The documents a filter allows, as a boolean array (for the vectorised
     scorer), cached like :func:`filter_docs`."""
-    size = searcher.doc_count_all()
     key = _filter_key(searcher, index, filter_query)
-    docs = filter_docs(searcher, index, filter_query)
-    if key is None:
-        return scoring.docs_mask(searcher._filter_to_comb(filter_query), size)
-    return _filter_cached(key + ("mask",), lambda: scoring.docs_mask(docs, size))
+
+    def make():
+        return scoring.docs_mask(searcher._filter_to_comb(filter_query), searcher.doc_count_all())
+
+    return _filter_cached(None if key is None else key + ("mask",), make)
 
 
 def _facet_converter(model, field):
