@@ -15,9 +15,11 @@ values are kept only when the field's format cannot derive them from the
 frequency (``Frequency``: weight = frequency x boost, value = the packed
 frequency; ``Positions`` keeps its encoded positions).
 
-The files it writes are the ones ``SegmentWriter`` writes for the same documents
-(tests/search/backends/test_segments.py compares them byte for byte), so readers,
-merges and scoring are unchanged. Everything else is Whoosh's: stored fields,
+A reader sees what ``SegmentWriter`` writes for the same documents: every term,
+its statistics, postings, weights, values, stored fields, lengths and columns
+(tests/search/backends/test_segments.py compares them all), so readers, merges
+and scoring are unchanged. The postings file itself is not byte for byte the
+same: a position shared by many postings is pickled once. Everything else is Whoosh's: stored fields,
 columns and lengths go through the codec's per-document writer; documents with
 ``_boost``/``_stored_`` arguments or fields with vectors or spelling go through
 ``SegmentWriter.add_document``; when a commit merges older segments (their
