@@ -22,14 +22,15 @@ def pytest_runtest_logreport(report):
 
 
 def _counts() -> dict:
-    counts = {"collected": _collected["count"], "passed": 0, "skipped": 0, "failed": 0}
+    # Under xdist the controller collects nothing: its count is the tests reported.
+    counts = {"collected": max(_collected["count"], len(_outcomes)), "passed": 0, "skipped": 0, "failed": 0}
     for outcome in _outcomes.values():
         counts[outcome] += 1
     return counts
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if _collected["count"]:
+    if _collected["count"] or _outcomes:
         terminalreporter.write_line(
             "modelsearch BackendTests on Whoosh: {collected} collected, {passed} passed, "
             "{skipped} skipped, {failed} failed".format(**_counts())
@@ -38,7 +39,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 def pytest_sessionfinish(session, exitstatus):
     """A skipped conformance test fails the run: a misconfigured suite skips everything."""
-    if _collected["count"] and _counts()["skipped"]:
+    if (_collected["count"] or _outcomes) and _counts()["skipped"]:
         session.exitstatus = 1
 
 
