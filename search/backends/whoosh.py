@@ -1545,19 +1545,32 @@ def query_hits(
     Queries of the shapes :mod:`search.backends.scoring` evaluates run there
     (arrays over the whole index), ordered by relevance or by sortable columns;
     phrases and fuzzy terms run through Whoosh's collector."""
-    plan = scoring.compile_plan(query)
     order = _column_order(searcher, sortedby)
-    if plan is not None and order is not None:
-        if plan is scoring.NOTHING or filter_query is wq.NullQuery:
+    vector = _vectorised(searcher, index, query, filter_query) if order is not None else None
+    if vector is not None:
+        if vector is _NO_MATCH:
             return [], 0
-        scored = scoring.evaluate_cached(searcher, plan)
-        docs, scores, total = scoring.rank(scored, filter_mask(searcher, index, filter_query), start, stop, order)
+        docs, scores, total = scoring.rank(*vector, start, stop, order)
         return list(zip(docs.tolist(), scores.tolist(), strict=True)), total
     kwargs = {"filter": filter_docs(searcher, index, filter_query), "limit": stop}
     if sortedby is not None:
         kwargs["sortedby"] = sortedby
     results = searcher.search(query, **kwargs)
     return [(hit.docnum, hit.score) for hit in results[start:stop]], len(results)
+
+
+_NO_MATCH = object()
+
+
+def _vectorised(searcher, index: WhooshIndex, query, filter_query):
+    """(evaluated query, allowed-documents mask) from :mod:`search.backends.scoring`;
+    ``_NO_MATCH`` when nothing can match; ``None`` when Whoosh's collector must run."""
+    plan = scoring.compile_plan(query)
+    if plan is None:
+        return None
+    if plan is scoring.NOTHING or filter_query is wq.NullQuery:
+        return _NO_MATCH
+    return scoring.evaluate_cached(searcher, plan), filter_mask(searcher, index, filter_query)
 
 
 def _column_order(searcher, sortedby) -> list | None:
@@ -1580,11 +1593,12 @@ def _column_order(searcher, sortedby) -> list | None:
 def query_mask(searcher, index: WhooshIndex, query, filter_query) -> np.ndarray:
     """Every document matching ``query`` that ``filter_query`` allows, as a
     boolean array over the index's document numbers (counts and facets)."""
-    plan = scoring.compile_plan(query)
-    if plan is not None:
-        if plan is scoring.NOTHING or filter_query is wq.NullQuery:
-            return np.zeros(searcher.doc_count_all(), dtype=bool)
-        return scoring.evaluate_cached(searcher, plan).matched & filter_mask(searcher, index, filter_query)
+    vector = _vectorised(searcher, index, query, filter_query)
+    if vector is _NO_MATCH:
+        return np.zeros(searcher.doc_count_all(), dtype=bool)
+    if vector is not None:
+        scored, allowed = vector
+        return scored.matched & allowed
     hits = searcher.search(query, filter=filter_docs(searcher, index, filter_query), limit=None, scored=False)
     return scoring.docs_mask(hits.docs(), searcher.doc_count_all())
 
