@@ -3,6 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+pytest_plugins = ["tests.search.conformance_guard"]
+
 #: Modules whose tests share rows made once (``module_db``): under ``-n`` each goes to one
 #: worker whole, so its rows are made once per run instead of once per worker.
 SHARED_MODULES = {
@@ -200,9 +202,10 @@ def page(browser, live_server):
 
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
-    return bool((marker and marker.kwargs.get("transaction")) or {"live_server", "transactional_db"} & set(
-        getattr(item, "fixturenames", ())
-    ))
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ()))
+    )
 
 
 def restore_migrated_rows() -> None:
@@ -239,4 +242,3 @@ def _migrated_rows_after_flush(request):
     if _is_transactional(request.node):
         request.getfixturevalue("transactional_db")
         restore_migrated_rows()
-
