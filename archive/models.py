@@ -18,7 +18,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from accounts.regions import Province
-from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, join_parts
+from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, attachment_parts, join_parts
 
 from .blocks import video_stream_blocks
 
@@ -282,9 +282,10 @@ class ActivityPage(Page):
 
     def attachment_text(self) -> str:
         """The text of the activity's documents and of its recordings' captions, for search."""
-        from .selectors import activity_attachment_parts
-
-        return join_parts(activity_attachment_parts(self))
+        document_ids = [row.document_id for row in self.documents.all()]
+        recording_ids = [block["value"] for block in self.videos.raw_data if block["type"] == "recording" and block["value"]]
+        language = self.locale.language_code
+        return join_parts(attachment_parts(document_ids=document_ids, recording_ids=recording_ids, language=language))
 
     @property
     def breakdown_total(self) -> int:

@@ -339,20 +339,3 @@ def activity_detail_context(activity: ActivityPage) -> dict:
         "related": related_activities(activity),
         "json_ld": mark_safe(activity_json_ld(activity, themes=themes, trainers=trainers, partners=partners)),  # noqa: S308
     }
-
-
-
-
-def activity_attachment_parts(activity: ActivityPage) -> list[tuple[str, str]]:
-    """``(title, text)`` of what the activity publishes besides its fields: its documents'
-    extracted text, then its recordings' captions (the page's language first).
-    A constant number of queries whatever the number of attachments."""
-    from media_pipeline.selectors import recordings_caption_text
-    from search.selectors import document_texts
-
-    document_ids = [row.document_id for row in activity.documents.all()]
-    texts = document_texts(document_ids)
-    parts = [(texts[pk].title, texts[pk].text) for pk in dict.fromkeys(document_ids) if pk in texts]
-    recording_ids = [block["value"] for block in activity.videos.raw_data if block["type"] == "recording" and block["value"]]
-    parts += recordings_caption_text(recording_ids, language=activity.locale.language_code)
-    return parts

@@ -7,7 +7,9 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from archive import oai as archive_oai
-from courses import views as course_views
+from courses import urls as course_urls
+from lessons import module_urls as lesson_module_urls
+from lessons import module_views as lesson_module_views
 from lessons import views as lesson_views
 from search import views as search_views
 
@@ -28,9 +30,11 @@ if settings.DEBUG:
 # Arabic, the default language, lives at "/"; French under "/fr/".
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
-    path("my/", course_views.dashboard, name="dashboard"),
+    path("my/", lesson_module_views.dashboard, name="dashboard"),
     path("learn/", include("lessons.urls")),
-    path("", include("courses.urls")),
+    # One "courses" namespace: the courses app's URLs and the module reports, which the lessons
+    # app serves because they read progress (courses never imports lessons).
+    path("", include((course_urls.urlpatterns + lesson_module_urls.urlpatterns, "courses"))),
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),

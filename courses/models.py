@@ -7,11 +7,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+#: Wagtail hook adding to a module page's context: ``fn(*, course, user) -> dict``.
+COURSE_PAGE_CONTEXT_HOOK = "course_page_context"
 
 
 @register_snippet
@@ -76,24 +80,12 @@ class CourseIndexPage(Page):
         verbose_name_plural = _("course catalogues")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_list
+        from .selectors import catalogue
 
         context = super().get_context(request, *args, **kwargs)
-        theme = request.GET.get("theme", "")
-        level = request.GET.get("level", "")
-        query = request.GET.get("q", "").strip()[:200]
-        courses = course_list(locale=self.locale, parent=self)
-        if theme:
-            courses = courses.filter(theme__slug=theme)
-        if level in CoursePage.Level.values:
-            courses = courses.filter(level=level)
-        if query:
-            courses = courses.filter(models.Q(title__icontains=query) | models.Q(summary__icontains=query))
+        params = request.GET
         context.update(
-            courses=courses,
-            themes=Theme.objects.filter(locale=self.locale),
-            levels=CoursePage.Level.choices,
-            filters={"theme": theme, "level": level, "q": query},
+            catalogue(index=self, theme=params.get("theme", ""), level=params.get("level", ""), query=params.get("q", ""))
         )
         return context
 
@@ -176,17 +168,22 @@ class CoursePage(Page):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["lessons.LessonPage"]
+    # No ``subpage_types``: lessons name this page as their only parent (courses never names
+    # lessons), and every other page type names its own parents, so only lessons go here.
 
     class Meta:
         verbose_name = _("course module")
         verbose_name_plural = _("course modules")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline
+        from .selectors import course_enrolment_data
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_outline(course=self, user=request.user))
+        context.update(course_enrolment_data(course=self, user=request.user))
+        # The lesson outline with the visitor's progress comes from the lessons app, which
+        # sits above this one: it registers a function under this hook (lessons/wagtail_hooks.py).
+        for provide in hooks.get_hooks(COURSE_PAGE_CONTEXT_HOOK):
+            context.update(provide(course=self, user=request.user))
         return context
 
 

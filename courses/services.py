@@ -1,4 +1,4 @@
-"""Writes of the courses app: enrolment, module completion and certificates."""
+"""Writes of the courses app: enrolment, its completion and certificates."""
 
 from datetime import datetime
 
@@ -57,36 +57,16 @@ def enrolment_withdraw(*, user, course: CoursePage, now: datetime | None = None)
     return enrolment
 
 
-def course_is_complete(*, user, course: CoursePage) -> bool:
-    """Whether ``user`` has met the module's completion rule."""
-    from lessons.models import LessonPage, LessonProgress, QuizAttempt
-
-    lessons = list(LessonPage.objects.child_of(course).live().only("pk", "required", "body", "completion_rule"))
-    required = [lesson.pk for lesson in lessons if lesson.required]
-    if not lessons:
-        return False
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
-        ).values_list("lesson_id", flat=True)
-    )
-    if done != set(required):
-        return False
-    if course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_QUIZZES:
-        needed = {(lesson.pk, quiz_id) for lesson in lessons for quiz_id in lesson.quiz_ids()}
-        passed = set(
-            QuizAttempt.objects.filter(user=user, course=course, passed=True).values_list("lesson_id", "quiz_id")
-        )
-        if not needed <= passed:
-            return False
-    return True
-
-
 @transaction.atomic
-def course_completion_check(*, user, course: CoursePage, now: datetime | None = None) -> Certificate | None:
-    """Mark the enrolment completed and issue the certificate once the rule is met."""
+def enrolment_complete(*, user, course: CoursePage, now: datetime | None = None) -> Certificate | None:
+    """Mark the learner's enrolment completed (once) and issue the certificate when the module gives one.
+
+    Whether the module's completion rule is met is read from the learner's progress by the
+    lessons app (``lessons.services.course_completion_check``), which calls this. Without an
+    enrolment nothing happens.
+    """
     enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
-    if enrolment is None or not course_is_complete(user=user, course=course):
+    if enrolment is None:
         return None
     now = now or timezone.now()
     if enrolment.completed_at is None:

@@ -10,7 +10,4 @@ urlpatterns = [
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("certificates/<str:code>/pdf/", views.certificate_download, name="certificate_pdf"),
     path("certificates/<str:code>/revoke/", views.certificate_revoke_view, name="certificate_revoke"),
-    path("reports/", views.report_index, name="report_index"),
-    path("reports/<int:course_id>/", views.report_detail, name="report"),
-    path("reports/<int:course_id>/export.<str:fmt>", views.report_export, name="report_export"),
 ]

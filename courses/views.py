@@ -1,7 +1,5 @@
-"""Learner- and staff-facing views of the courses app that are not Wagtail pages."""
-
-import csv
-import io
+"""Learner- and staff-facing views of the courses app that are not Wagtail pages: enrolment and
+certificates. The dashboard and the module reports read progress: they are in ``lessons.module_views``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .certificates import certificate_pdf, verification_url
 from .models import Certificate, CoursePage
-from .selectors import course_report, dashboard_data, reportable_courses
 from .services import certificate_revoke, enrolment_create, enrolment_withdraw
-
-
-@login_required
-def dashboard(request):
-    """"My learning": the signed-in learner's modules and certificates."""
-    return render(request, "courses/dashboard.html", dashboard_data(user=request.user))
 
 
 @login_required
@@ -89,81 +80,3 @@ def certificate_revoke_view(request, code: str):
     else:
         messages.success(request, _("The certificate is revoked."))
     return redirect(verification_url(certificate, base_url="/"))
-
-
-def _report_course(request, course_id: int) -> CoursePage:
-    course = reportable_courses(user=request.user).filter(pk=course_id).first()
-    if course is None:
-        raise Http404
-    return course
-
-
-@login_required
-@require_GET
-def report_index(request):
-    """The modules whose reports this trainer or administrator may read."""
-    courses = list(reportable_courses(user=request.user))
-    if not courses and not request.user.is_staff:
-        raise PermissionDenied
-    return render(request, "courses/report_index.html", {"courses": courses})
-
-
-@login_required
-@require_GET
-def report_detail(request, course_id: int):
-    """One module's report: figures, charts with their tables, and export links."""
-    return render(request, "courses/report.html", course_report(course=_report_course(request, course_id)))
-
-
-EXPORT_COLUMNS = [
-    ("name", "Name"), ("email", "E-mail"), ("province", "Province"), ("category", "Category"),
-    ("gender", "Gender"), ("state", "Status"), ("lessons_done", "Lessons completed"),
-    ("time", "Time spent (s)"), ("score", "Best quiz score (%)"), ("enrolled_at", "Enrolled at"),
-    ("completed_at", "Completed at"), ("certificate", "Certificate"),
-]
-
-
-def _export_rows(report: dict):
-    yield [_(label) for _key, label in EXPORT_COLUMNS]
-    for learner in report["learners"]:
-        row = []
-        for key, _label in EXPORT_COLUMNS:
-            value = learner[key]
-            if hasattr(value, "isoformat"):
-                value = value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-            row.append("" if value is None else value)
-        yield row
-
-
-@login_required
-@require_GET
-def report_export(request, course_id: int, fmt: str):
-    """The learners of one module as CSV or XLSX."""
-    course = _report_course(request, course_id)
-    report = course_report(course=course)
-    name = f"takwin-report-{course.slug}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")  # a BOM, so that spreadsheet programs read the Arabic as UTF-8
-        writer = csv.writer(response)
-        for row in _export_rows(report):
-            writer.writerow(row)
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Learners"
-        sheet.sheet_view.rightToLeft = course.locale.language_code == "ar"
-        for row in _export_rows(report):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    raise Http404

@@ -12,7 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, join_parts
+from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, attachment_parts, join_parts
 
 from .blocks import LessonBodyBlock, OptionBlock
 
@@ -63,10 +63,17 @@ class LessonPage(Page):
         return ids
 
     def attachment_text(self) -> str:
-        """The text of the lesson's documents and of its recordings' captions, for search."""
-        from .selectors import lesson_attachment_parts
-
-        return join_parts(lesson_attachment_parts(self))
+        """The text of the lesson's documents and of its recordings' captions, for search
+        (read from the body's raw data: no query for the blocks themselves)."""
+        document_ids, recording_ids = [], []
+        for block in self.body.raw_data:
+            value = block["value"] if isinstance(block["value"], dict) else {}
+            if block["type"] == "document" and value.get("document"):
+                document_ids.append(value["document"])
+            elif block["type"] == "video" and value.get("recording"):
+                recording_ids.append(value["recording"])
+        language = self.locale.language_code
+        return join_parts(attachment_parts(document_ids=document_ids, recording_ids=recording_ids, language=language))
 
     def has_video(self) -> bool:
         return any(block["type"] == "video" for block in self.body.raw_data)

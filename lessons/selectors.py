@@ -1,15 +1,129 @@
-"""Read queries for lesson pages (a fixed number of queries per page)."""
+"""Read queries that follow the learners' progress: a module's outline, the lesson page, the
+dashboard and quiz attempts (a fixed number of queries each, whatever the number of lessons).
+
+The courses app holds modules, enrolments and certificates and reads no progress: everything
+that does is here (module reports in ``reports.py``).
+"""
 
 from collections import defaultdict
+from datetime import datetime
+from functools import reduce
+from operator import or_
 
-from .models import LessonPage, QuizAttempt
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Certificate, CoursePage, Enrolment
+from courses.selectors import course_enrolment_data
+
+from .grading import correct_option_ids
+from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
 
 
-def lesson_course(lesson: LessonPage):
+def lesson_course(lesson: LessonPage) -> CoursePage:
     """The module a lesson belongs to (its parent page), in one query."""
-    from courses.models import CoursePage
-
     return CoursePage.objects.select_related("locale").get(path=lesson.path[: -LessonPage.steplen])
+
+
+# --- Modules: lessons with progress -------------------------------------------------
+
+
+def module_lessons(courses) -> QuerySet[LessonPage]:
+    """The live lessons of ``courses``, in the editors' order (one query for any number of modules)."""
+    courses = list(courses)
+    if not courses:
+        return LessonPage.objects.none()
+    by_path = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    return (
+        LessonPage.objects.live().filter(by_path)
+        .only("pk", "title", "slug", "path", "depth", "url_path", "locale_id", "required", "completion_rule",
+              "estimated_minutes", "body")
+        .order_by("path")
+    )
+
+
+def _progress_map(*, user, course_ids) -> dict:
+    if not user.is_authenticated:
+        return {}
+    rows = LessonProgress.objects.filter(user=user, course_id__in=list(course_ids)).defer("watched")
+    return {row.lesson_id: row for row in rows}
+
+
+def _outline(course: CoursePage, lessons: list, progress: dict) -> dict:
+    """Lessons with their progress and lock state, the module percent and the next lesson."""
+    items = []
+    blocked = False
+    required = [lesson for lesson in lessons if lesson.required]
+    done_required = 0
+    for lesson in lessons:
+        row = progress.get(lesson.pk)
+        completed = row is not None and row.is_completed
+        items.append({"lesson": lesson, "progress": row, "completed": completed, "locked": course.sequential and blocked})
+        if lesson.required and not completed:
+            blocked = True
+        if lesson.required and completed:
+            done_required += 1
+    next_item = next((item for item in items if not item["completed"] and not item["locked"]), None)
+    return {
+        "lessons": items,
+        "percent": int(done_required * 100 // len(required)) if required else 0,
+        "next_lesson": next_item["lesson"] if next_item else None,
+        "next_progress": next_item["progress"] if next_item else None,
+    }
+
+
+def module_outline(*, course: CoursePage, user) -> dict:
+    """The module's lessons with the visitor's progress and lock state, the percent of required
+    lessons completed and the next lesson to follow (two queries, however many lessons)."""
+    return _outline(course, list(module_lessons([course])), _progress_map(user=user, course_ids=[course.pk]))
+
+
+def course_outline(*, course: CoursePage, user) -> dict:
+    """Everything a module page shows for one visitor (five queries, however many lessons)."""
+    return {"outline": module_outline(course=course, user=user), **course_enrolment_data(course=course, user=user)}
+
+
+def _resume(progress: dict, lessons_by_course: dict, in_progress: list) -> dict | None:
+    """"Continue where you left off": the most recently touched lesson that is not finished,
+    else the next lesson of the most recent module in progress."""
+    lessons_by_id = {lesson.pk: lesson for lessons in lessons_by_course.values() for lesson in lessons}
+    touched = [
+        row for row in progress.values() if not row.is_completed and row.last_beat_at and row.lesson_id in lessons_by_id
+    ]
+    if touched:
+        row = max(touched, key=lambda r: r.last_beat_at)
+        return {"lesson": lessons_by_id[row.lesson_id], "progress": row}
+    if in_progress and in_progress[0]["next_lesson"] is not None:
+        return {"lesson": in_progress[0]["next_lesson"], "progress": in_progress[0]["next_progress"]}
+    return None
+
+
+def dashboard_data(*, user) -> dict:
+    """"My learning": modules in progress with their next lesson, completed modules, certificates."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
+        .select_related("course", "course__theme")
+        .order_by("-last_activity_at", "-enrolled_at")
+    )
+    courses = [e.course for e in enrolments]
+    lessons_by_course = defaultdict(list)
+    if courses:
+        by_path = {c.path: c for c in courses}
+        for lesson in module_lessons(courses):
+            lessons_by_course[by_path[lesson.path[:-CoursePage.steplen]].pk].append(lesson)
+    progress = _progress_map(user=user, course_ids=[c.pk for c in courses])
+    certificates = list(Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at"))
+    in_progress, completed = [], []
+    for enrolment in enrolments:
+        outline = _outline(enrolment.course, lessons_by_course[enrolment.course.pk], progress)
+        entry = {"enrolment": enrolment, "course": enrolment.course, **outline}
+        (completed if enrolment.completed_at else in_progress).append(entry)
+    resume = _resume(progress, lessons_by_course, in_progress)
+    return {"in_progress": in_progress, "completed": completed, "certificates": certificates, "resume": resume}
+
+
+# --- Lesson pages -------------------------------------------------------------------
 
 
 def can_manage(user) -> bool:
@@ -22,8 +136,6 @@ def lesson_access(*, lesson: LessonPage, user) -> dict:
     ``access`` is ``ok``, ``login`` (anonymous), ``enrol`` (not enrolled) or ``locked``
     (sequential module, earlier lessons unfinished). Editors may always read.
     """
-    from courses.selectors import course_outline
-
     course = lesson_course(lesson)
     data = course_outline(course=course, user=user)
     item = next((i for i in data["outline"]["lessons"] if i["lesson"].pk == lesson.pk), None)
@@ -82,21 +194,84 @@ def lesson_context(*, lesson: LessonPage, user, access: dict | None = None) -> d
     }
 
 
-def lesson_attachment_parts(lesson: LessonPage) -> list[tuple[str, str]]:
-    """``(title, text)`` of what the lesson publishes besides its body's text: the extracted
-    text of its documents, then its recordings' captions (the lesson's language first).
-    A constant number of queries whatever the number of blocks."""
-    from media_pipeline.selectors import recordings_caption_text
-    from search.selectors import document_texts
+# --- Quiz attempts ------------------------------------------------------------------
 
-    document_ids, recording_ids = [], []
-    for block in lesson.body.raw_data:
-        value = block["value"] if isinstance(block["value"], dict) else {}
-        if block["type"] == "document" and value.get("document"):
-            document_ids.append(value["document"])
-        elif block["type"] == "video" and value.get("recording"):
-            recording_ids.append(value["recording"])
-    texts = document_texts(document_ids)
-    parts = [(texts[int(pk)].title, texts[int(pk)].text) for pk in dict.fromkeys(document_ids) if int(pk) in texts]
-    parts += recordings_caption_text(recording_ids, language=lesson.locale.language_code)
-    return parts
+
+def attempt_questions(attempt: QuizAttempt) -> list[dict]:
+    """The attempt's questions in the order drawn, with options in the order shown (no answers)."""
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=[item["id"] for item in attempt.layout])}
+    rows = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = questions.get(item["id"])
+        if question is None:
+            continue
+        if question.kind == Question.Kind.TRUE_FALSE:
+            texts = {"true": _("True"), "false": _("False")}
+            feedback = {}
+        else:
+            texts = {child.id: child.value["text"] for child in question.options}
+            feedback = {child.id: child.value.get("feedback", "") for child in question.options}
+        rows.append({
+            "number": number, "question": question, "field": f"q-{question.pk}",
+            "options": [{"id": oid, "text": texts.get(oid, ""), "feedback": feedback.get(oid, "")} for oid in item["options"]],
+        })
+    return rows
+
+
+def attempt_form_data(*, attempt: QuizAttempt, now: datetime | None = None) -> dict:
+    """What an open attempt's page shows: its questions (never the answers) and the seconds left."""
+    remaining = None
+    if attempt.deadline:
+        remaining = max(0, int((attempt.deadline - (now or timezone.now())).total_seconds()))
+    return {
+        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": attempt_questions(attempt),
+        "remaining": remaining,
+    }
+
+
+def reveal_allowed(attempt: QuizAttempt, attempts_used: int) -> bool:
+    """Whether this attempt's page may show the correct answers, under the quiz's policy."""
+    policy = attempt.quiz.reveal_policy
+    if policy == Quiz.Reveal.NEVER:
+        return False
+    if attempt.passed:
+        return True
+    return policy == Quiz.Reveal.AFTER_LAST and bool(attempt.quiz.max_attempts) and attempts_used >= attempt.quiz.max_attempts
+
+
+def _correct_answers(question: Question, labels: dict) -> list[str]:
+    if question.kind == Question.Kind.SHORT_TEXT:
+        return [question.accepted_answers.splitlines()[0]]
+    if question.kind == Question.Kind.NUMERIC:
+        return [f"{question.numeric_answer.normalize()}"]
+    return [labels.get(oid, oid) for oid in correct_option_ids(question)]
+
+
+def _result_row(row: dict, attempt: QuizAttempt, reveal: bool) -> dict:
+    """One question of a finished attempt: the answer given, its result and (if revealed) feedback and answers."""
+    question = row["question"]
+    answer = attempt.answers.get(str(question.pk))
+    chosen = answer if isinstance(answer, list) else [answer] if answer else []
+    labels = {o["id"]: o["text"] for o in row["options"]}
+    row["result"] = attempt.results.get(str(question.pk), {})
+    row["given"] = [labels.get(a, a) for a in chosen]
+    row["feedback"] = [o["feedback"] for o in row["options"] if o["id"] in chosen and o["feedback"]] if reveal else []
+    if reveal:
+        row["correct"] = _correct_answers(question, labels)
+    return row
+
+
+def attempt_result_data(*, attempt: QuizAttempt) -> dict:
+    """What a finished attempt's page shows: each question with the answer given and its grade,
+    the options' feedback and the correct answers when the quiz's reveal policy allows them,
+    the module, and the attempts left."""
+    used = QuizAttempt.objects.filter(user_id=attempt.user_id, quiz=attempt.quiz, lesson=attempt.lesson).exclude(
+        status=QuizAttempt.Status.OPEN
+    ).count()
+    reveal = reveal_allowed(attempt, used)
+    rows = [_result_row(row, attempt, reveal) for row in attempt_questions(attempt)]
+    return {
+        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": rows, "reveal": reveal,
+        "course": lesson_course(attempt.lesson),
+        "left": (attempt.quiz.max_attempts - used) if attempt.quiz.max_attempts else None,
+    }

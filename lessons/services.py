@@ -1,4 +1,4 @@
-"""Writes of the lessons app: progress heartbeats, lesson views, quiz attempts."""
+"""Writes of the lessons app: progress heartbeats, lesson views, quiz attempts, module completion."""
 
 import math
 import random
@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from courses.models import CoursePage
+from courses.services import enrolment_complete
 
 from .grading import grade_question
 from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
@@ -98,9 +101,6 @@ def _complete(progress: LessonProgress, now: datetime) -> None:
 
 
 def _after_completion(*, user, course_id: int) -> None:
-    from courses.models import CoursePage
-    from courses.services import course_completion_check
-
     course_completion_check(user=user, course=CoursePage.objects.get(pk=course_id))
 
 
@@ -355,3 +355,40 @@ def _quiz_passed(*, user, attempt: QuizAttempt, now: datetime) -> None:
         progress.status = LessonProgress.Status.IN_PROGRESS
     progress.save()
     _after_completion(user=user, course_id=attempt.course_id)
+
+
+# --- Module completion --------------------------------------------------------------
+
+
+def course_is_complete(*, user, course: CoursePage) -> bool:
+    """Whether ``user`` has met the module's completion rule (its required lessons, and its quizzes if asked)."""
+    lessons = list(LessonPage.objects.child_of(course).live().only("pk", "required", "body", "completion_rule"))
+    required = [lesson.pk for lesson in lessons if lesson.required]
+    if not lessons:
+        return False
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
+        ).values_list("lesson_id", flat=True)
+    )
+    if done != set(required):
+        return False
+    if course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_QUIZZES:
+        needed = {(lesson.pk, quiz_id) for lesson in lessons for quiz_id in lesson.quiz_ids()}
+        passed = set(
+            QuizAttempt.objects.filter(user=user, course=course, passed=True).values_list("lesson_id", "quiz_id")
+        )
+        if not needed <= passed:
+            return False
+    return True
+
+
+@transaction.atomic
+def course_completion_check(*, user, course: CoursePage, now: datetime | None = None):
+    """Complete the learner's enrolment (and issue the certificate) once the module's rule is met.
+
+    Returns the certificate when one is issued (or was already), else None.
+    """
+    if not course_is_complete(user=user, course=course):
+        return None
+    return enrolment_complete(user=user, course=course, now=now)

@@ -10,14 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.documents import get_document_model
 
-from .models import LessonPage, Question, Quiz, QuizAttempt
-from .selectors import lesson_access, lesson_course
+from .models import LessonPage, Quiz, QuizAttempt
+from .selectors import attempt_form_data, attempt_result_data, lesson_access
 from .services import progress_mark_viewed, progress_record_heartbeat, quiz_attempt_start, quiz_attempt_submit
 
 
@@ -160,27 +160,6 @@ def quiz_start(request, quiz_id: int, lesson_id: int):
     return redirect("lessons:attempt", pk=attempt.pk)
 
 
-def _attempt_questions(attempt: QuizAttempt) -> list[dict]:
-    """The attempt's questions in the order drawn, with options in the order shown (no answers)."""
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=[item["id"] for item in attempt.layout])}
-    rows = []
-    for number, item in enumerate(attempt.layout, start=1):
-        question = questions.get(item["id"])
-        if question is None:
-            continue
-        if question.kind == Question.Kind.TRUE_FALSE:
-            texts = {"true": _("True"), "false": _("False")}
-            feedback = {}
-        else:
-            texts = {child.id: child.value["text"] for child in question.options}
-            feedback = {child.id: child.value.get("feedback", "") for child in question.options}
-        rows.append({
-            "number": number, "question": question, "field": f"q-{question.pk}",
-            "options": [{"id": oid, "text": texts.get(oid, ""), "feedback": feedback.get(oid, "")} for oid in item["options"]],
-        })
-    return rows
-
-
 def _own_attempt(request, pk: int) -> QuizAttempt:
     attempt = get_object_or_404(QuizAttempt.objects.select_related("quiz", "lesson"), pk=pk)
     if attempt.user_id != request.user.pk:
@@ -209,57 +188,15 @@ def attempt_view(request, pk: int):
                 return redirect("lessons:attempt_result", pk=attempt.pk)
         else:
             return redirect("lessons:attempt_result", pk=attempt.pk)
-    remaining = None
-    if attempt.deadline:
-        remaining = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-    return render(request, "lessons/quiz_attempt.html", {
-        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": _attempt_questions(attempt),
-        "error": error, "remaining": remaining, "posted": request.POST if error else {},
-    }, status=400 if error else 200)
-
-
-def reveal_allowed(attempt: QuizAttempt, attempts_used: int) -> bool:
-    """Whether this attempt's page may show the correct answers, under the quiz's policy."""
-    policy = attempt.quiz.reveal_policy
-    if policy == Quiz.Reveal.NEVER:
-        return False
-    if attempt.passed:
-        return True
-    return policy == Quiz.Reveal.AFTER_LAST and bool(attempt.quiz.max_attempts) and attempts_used >= attempt.quiz.max_attempts
+    context = {**attempt_form_data(attempt=attempt), "error": error, "posted": request.POST if error else {}}
+    return render(request, "lessons/quiz_attempt.html", context, status=400 if error else 200)
 
 
 @login_required
 @require_GET
 def attempt_result(request, pk: int):
     """The grade of a finished attempt, with feedback and (when allowed) the correct answers."""
-    from .grading import correct_option_ids
-
     attempt = _own_attempt(request, pk)
     if attempt.status == QuizAttempt.Status.OPEN:
         return redirect("lessons:attempt", pk=attempt.pk)
-    used = QuizAttempt.objects.filter(user=request.user, quiz=attempt.quiz, lesson=attempt.lesson).exclude(
-        status=QuizAttempt.Status.OPEN
-    ).count()
-    reveal = reveal_allowed(attempt, used)
-    rows = _attempt_questions(attempt)
-    for row in rows:
-        question = row["question"]
-        answer = attempt.answers.get(str(question.pk))
-        row["result"] = attempt.results.get(str(question.pk), {})
-        chosen = answer if isinstance(answer, list) else [answer] if answer else []
-        labels = {o["id"]: o["text"] for o in row["options"]}
-        row["given"] = [labels.get(a, a) for a in chosen]
-        row["feedback"] = [o["feedback"] for o in row["options"] if o["id"] in chosen and o["feedback"]] if reveal else []
-        if reveal:
-            if question.kind in (Question.Kind.SHORT_TEXT,):
-                row["correct"] = [question.accepted_answers.splitlines()[0]]
-            elif question.kind == Question.Kind.NUMERIC:
-                row["correct"] = [f"{question.numeric_answer.normalize()}"]
-            else:
-                row["correct"] = [labels.get(oid, oid) for oid in correct_option_ids(question)]
-    course = lesson_course(attempt.lesson)
-    return render(request, "lessons/quiz_result.html", {
-        "attempt": attempt, "quiz": attempt.quiz, "lesson": attempt.lesson, "questions": rows, "reveal": reveal,
-        "course": course, "left": (attempt.quiz.max_attempts - used) if attempt.quiz.max_attempts else None,
-    })
-
+    return render(request, "lessons/quiz_result.html", attempt_result_data(attempt=attempt))

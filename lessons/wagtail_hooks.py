@@ -1,10 +1,15 @@
-"""Quizzes in the Wagtail admin: a snippet viewset with the questions inline."""
+"""Quizzes in the Wagtail admin (a snippet viewset with the questions inline), and the lesson
+outline that module pages show (courses reads no progress: it asks this hook)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.models import COURSE_PAGE_CONTEXT_HOOK
+
 from .models import Quiz
+from .selectors import module_outline
 
 
 class QuizViewSet(SnippetViewSet):
@@ -18,3 +23,9 @@ class QuizViewSet(SnippetViewSet):
 
 
 register_snippet(QuizViewSet)
+
+
+@hooks.register(COURSE_PAGE_CONTEXT_HOOK)
+def course_page_outline(*, course, user) -> dict:
+    """The module page's lesson outline with the visitor's progress."""
+    return {"outline": module_outline(course=course, user=user)}
