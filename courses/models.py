@@ -168,8 +168,7 @@ class CoursePage(Page):
         index.FilterField("level"),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    # No ``subpage_types``: lessons name this page as their only parent (courses never names
-    # lessons), and every other page type names its own parents, so only lessons go here.
+    # ``subpage_types`` (lessons only) is set by the lessons app, which sits above this one.
 
     class Meta:
         verbose_name = _("course module")
