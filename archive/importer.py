@@ -220,94 +220,144 @@ def _parse_trainer(text: str) -> tuple[str, str, str]:
     return parts[0], parts[1] if len(parts) > 1 else "", kind
 
 
+@dataclass
+class _Known:
+    """What the rows are checked against, read once per import; ``seen`` fills up row by row."""
+
+    provinces: dict
+    types: dict
+    themes: set
+    series: set
+    existing: set
+    attachments: dict
+    seen: dict = field(default_factory=dict)
+
+
+def _cell(row, name):
+    value = row.get(name, "")
+    return value.strip() if isinstance(value, str) else value
+
+
+def _check_reference(reference: str, number: int, known: _Known, errors: list[str]) -> None:
+    if reference and not re.fullmatch(REFERENCE_RE, reference):
+        errors.append(_("The reference “%(reference)s” may only hold letters, digits, dots, dashes and underscores.") % {"reference": reference})
+    if reference:
+        if reference.lower() in known.seen:
+            errors.append(_("The reference “%(reference)s” already appears on row %(row)s.") % {"reference": reference, "row": known.seen[reference.lower()]})
+        else:
+            known.seen[reference.lower()] = number
+
+
+def _look_up(value, table: dict, unknown: str, errors: list[str]) -> str:
+    """The code of a spelled-out value (type, province) in ``table``; ``unknown`` noted if absent."""
+    if not value:
+        return ""
+    code = table.get(_fold(value), "")
+    if not code:
+        errors.append(unknown % {"value": value})
+    return code
+
+
+def _check_dates(row, errors: list[str]):
+    start = _parse_date(_cell(row, "start_date"), "start_date", errors)
+    end = _parse_date(_cell(row, "end_date"), "end_date", errors)
+    if start and end and end < start:
+        errors.append(_("The end date %(end)s is before the start date %(start)s.") % {"end": end.isoformat(), "start": start.isoformat()})
+    if start and not (2000 <= start.year <= datetime.date.today().year + 1):
+        errors.append(_("The start date %(date)s is outside the archive's years.") % {"date": start.isoformat()})
+    return start, end
+
+
+def _check_counts(row, errors: list[str]):
+    counts = {}
+    for name in COUNT_FIELDS:
+        value = _parse_count(_cell(row, name), name, errors)
+        counts[name] = value or 0
+    total = _parse_count(_cell(row, "total"), "total", errors)
+    communes = _parse_count(_cell(row, "communes"), "communes", errors)
+    breakdown = sum(counts.values())
+    if breakdown and total is not None and breakdown != total:
+        errors.append(_("The total %(total)s does not add up: the breakdown by category and gender sums to %(sum)s.") % {"total": total, "sum": breakdown})
+    return counts, total, communes
+
+
+def _check_attachments(row, known: _Known, errors: list[str]) -> dict[str, bytes]:
+    files = {}
+    for name in _split(_cell(row, "attachments")):
+        if name not in known.attachments:
+            errors.append(_("The attachment “%(name)s” is not in the ZIP file.") % {"name": name})
+        else:
+            files[name] = known.attachments[name]
+    return files
+
+
+def _check_row(number: int, row, known: _Known) -> tuple[RowReport, ActivityData | None]:
+    """One row's report, and its parsed data when it has no problem."""
+    errors: list[str] = []
+
+    def cell(name):
+        return _cell(row, name)
+
+    reference = str(cell("reference") or "").strip()
+    report = RowReport(number=number, reference=reference)
+    for name in REQUIRED:
+        if cell(name) in ("", None):
+            errors.append(_("The column “%(column)s” is empty.") % {"column": name})
+    _check_reference(reference, number, known, errors)
+    activity_type = _look_up(cell("type"), known.types, _("Unknown type “%(value)s”."), errors)
+    start, end = _check_dates(row, errors)
+    province = _look_up(cell("province"), known.provinces, _("Unknown province “%(value)s”."), errors)
+    theme_slugs = _split(cell("themes"))
+    for slug in theme_slugs:
+        if slug not in known.themes:
+            errors.append(_("Unknown theme “%(value)s”.") % {"value": slug})
+    counts, total, communes = _check_counts(row, errors)
+    series = str(cell("series") or "").strip()
+    if series and series not in known.series:
+        errors.append(_("Unknown series “%(series)s”.") % {"series": series})
+    files = _check_attachments(row, known, errors)
+    partners_ar, partners_fr = _split(cell("partners_ar")), _split(cell("partners_fr"))
+    if partners_ar and partners_fr and len(partners_ar) != len(partners_fr):
+        errors.append(_("The Arabic and French partner lists do not have the same length."))
+    report.errors = errors
+    if errors:
+        return report, None
+    report.action = "update" if reference.lower() in known.existing else "create"
+    count = max(len(partners_ar), len(partners_fr))
+    return report, ActivityData(
+        reference_code=reference, activity_type=activity_type, start_date=start, end_date=end,
+        titles={"ar": str(cell("title_ar")), "fr": str(cell("title_fr") or "")},
+        summaries={"ar": str(cell("summary_ar") or ""), "fr": str(cell("summary_fr") or "")},
+        venue=str(cell("venue") or ""), province=province, commune=str(cell("commune") or ""),
+        theme_slugs=theme_slugs, trainers=[_parse_trainer(t) for t in _split(cell("trainers"))],
+        partners=[PartnerData(
+            name_ar=partners_ar[i] if i < len(partners_ar) else "",
+            name_fr=partners_fr[i] if i < len(partners_fr) else "",
+        ) for i in range(count)],
+        counts=counts, beneficiaries_total=total, communes_count=communes, series_slug=series,
+        source_note=str(cell("source") or ""), rights_notes=str(cell("rights") or ""), attachments=files,
+    )
+
+
 def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes]) -> tuple[list[RowReport], list[ActivityData]]:
     """Check every row; return one report per row and the parsed data of the rows without problems."""
-    provinces, types = _province_lookup(), _type_lookup()
-    known_themes = set(Theme.objects.values_list("slug", flat=True))
-    known_series = set(ActivitySeriesPage.objects.child_of(index).values_list("slug", flat=True))
-    existing = {
-        code.lower() for code in ActivityPage.objects.filter(locale=index.locale).values_list("reference_code", flat=True)
-    }
-    seen: dict[str, int] = {}
+    known = _Known(
+        provinces=_province_lookup(),
+        types=_type_lookup(),
+        themes=set(Theme.objects.values_list("slug", flat=True)),
+        series=set(ActivitySeriesPage.objects.child_of(index).values_list("slug", flat=True)),
+        existing={
+            code.lower()
+            for code in ActivityPage.objects.filter(locale=index.locale).values_list("reference_code", flat=True)
+        },
+        attachments=attachments,
+    )
     reports, parsed = [], []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
-        errors: list[str] = []
-
-        def cell(name, row=row):
-            value = row.get(name, "")
-            return value.strip() if isinstance(value, str) else value
-
-        reference = str(cell("reference") or "").strip()
-        report = RowReport(number=number, reference=reference)
-        for name in REQUIRED:
-            if cell(name) in ("", None):
-                errors.append(_("The column “%(column)s” is empty.") % {"column": name})
-        if reference and not re.fullmatch(REFERENCE_RE, reference):
-            errors.append(_("The reference “%(reference)s” may only hold letters, digits, dots, dashes and underscores.") % {"reference": reference})
-        if reference:
-            if reference.lower() in seen:
-                errors.append(_("The reference “%(reference)s” already appears on row %(row)s.") % {"reference": reference, "row": seen[reference.lower()]})
-            else:
-                seen[reference.lower()] = number
-        activity_type = ""
-        if cell("type"):
-            activity_type = types.get(_fold(cell("type")), "")
-            if not activity_type:
-                errors.append(_("Unknown type “%(value)s”.") % {"value": cell("type")})
-        start = _parse_date(cell("start_date"), "start_date", errors)
-        end = _parse_date(cell("end_date"), "end_date", errors)
-        if start and end and end < start:
-            errors.append(_("The end date %(end)s is before the start date %(start)s.") % {"end": end.isoformat(), "start": start.isoformat()})
-        if start and not (2000 <= start.year <= datetime.date.today().year + 1):
-            errors.append(_("The start date %(date)s is outside the archive's years.") % {"date": start.isoformat()})
-        province = ""
-        if cell("province"):
-            province = provinces.get(_fold(cell("province")), "")
-            if not province:
-                errors.append(_("Unknown province “%(value)s”.") % {"value": cell("province")})
-        theme_slugs = _split(cell("themes"))
-        for slug in theme_slugs:
-            if slug not in known_themes:
-                errors.append(_("Unknown theme “%(value)s”.") % {"value": slug})
-        counts = {}
-        for name in COUNT_FIELDS:
-            value = _parse_count(cell(name), name, errors)
-            counts[name] = value or 0
-        total = _parse_count(cell("total"), "total", errors)
-        communes = _parse_count(cell("communes"), "communes", errors)
-        breakdown = sum(counts.values())
-        if breakdown and total is not None and breakdown != total:
-            errors.append(_("The total %(total)s does not add up: the breakdown by category and gender sums to %(sum)s.") % {"total": total, "sum": breakdown})
-        series = str(cell("series") or "").strip()
-        if series and series not in known_series:
-            errors.append(_("Unknown series “%(series)s”.") % {"series": series})
-        files = {}
-        for name in _split(cell("attachments")):
-            if name not in attachments:
-                errors.append(_("The attachment “%(name)s” is not in the ZIP file.") % {"name": name})
-            else:
-                files[name] = attachments[name]
-        partners_ar, partners_fr = _split(cell("partners_ar")), _split(cell("partners_fr"))
-        if partners_ar and partners_fr and len(partners_ar) != len(partners_fr):
-            errors.append(_("The Arabic and French partner lists do not have the same length."))
-        report.errors = errors
-        if not errors:
-            report.action = "update" if reference.lower() in existing else "create"
-            count = max(len(partners_ar), len(partners_fr))
-            parsed.append(ActivityData(
-                reference_code=reference, activity_type=activity_type, start_date=start, end_date=end,
-                titles={"ar": str(cell("title_ar")), "fr": str(cell("title_fr") or "")},
-                summaries={"ar": str(cell("summary_ar") or ""), "fr": str(cell("summary_fr") or "")},
-                venue=str(cell("venue") or ""), province=province, commune=str(cell("commune") or ""),
-                theme_slugs=theme_slugs, trainers=[_parse_trainer(t) for t in _split(cell("trainers"))],
-                partners=[PartnerData(
-                    name_ar=partners_ar[i] if i < len(partners_ar) else "",
-                    name_fr=partners_fr[i] if i < len(partners_fr) else "",
-                ) for i in range(count)],
-                counts=counts, beneficiaries_total=total, communes_count=communes, series_slug=series,
-                source_note=str(cell("source") or ""), rights_notes=str(cell("rights") or ""), attachments=files,
-            ))
+        report, data = _check_row(number, row, known)
         reports.append(report)
+        if data is not None:
+            parsed.append(data)
     return reports, parsed
 
 

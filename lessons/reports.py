@@ -22,22 +22,36 @@ def course_report(*, course: CoursePage) -> dict:
     lesson_count = module_lessons([course]).filter(required=True).count()
     enrolments = list(
         Enrolment.objects.filter(course=course)
-        .values("user_id", "status", "enrolled_at", "completed_at", "user__full_name", "user__email",
-                "user__province", "user__category", "user__gender")
+        .values(
+            "user_id",
+            "status",
+            "enrolled_at",
+            "completed_at",
+            "user__full_name",
+            "user__email",
+            "user__province",
+            "user__category",
+            "user__gender",
+        )
         .order_by("user__full_name")
     )
     progress = {
         row["user_id"]: row
-        for row in LessonProgress.objects.filter(course=course).values("user_id").annotate(
+        for row in LessonProgress.objects.filter(course=course)
+        .values("user_id")
+        .annotate(
             time=Sum("time_spent"),
             done=Count("pk", filter=Q(status=LessonProgress.Status.COMPLETED, lesson__required=True)),
             started=Count("pk"),
-        ).order_by()
+        )
+        .order_by()
     }
     scores = {
         row["user_id"]: row["best"]
         for row in QuizAttempt.objects.filter(course=course, status=QuizAttempt.Status.SUBMITTED)
-        .values("user_id").annotate(best=Max("percent")).order_by()
+        .values("user_id")
+        .annotate(best=Max("percent"))
+        .order_by()
     }
     codes = dict(Certificate.objects.filter(course=course).values_list("user_id", "code"))
     labels = {
@@ -54,14 +68,23 @@ def course_report(*, course: CoursePage) -> dict:
             state = "in_progress"
         else:
             state = "not_started"
-        learners.append({
-            "name": row["user__full_name"], "email": row["user__email"],
-            "province": row["user__province"], "category": row["user__category"], "gender": row["user__gender"],
-            "active": row["status"] == Enrolment.Status.ACTIVE, "state": state,
-            "lessons_done": p.get("done", 0), "time": p.get("time") or 0,
-            "score": scores.get(row["user_id"]), "enrolled_at": row["enrolled_at"],
-            "completed_at": row["completed_at"], "certificate": codes.get(row["user_id"], ""),
-        })
+        learners.append(
+            {
+                "name": row["user__full_name"],
+                "email": row["user__email"],
+                "province": row["user__province"],
+                "category": row["user__category"],
+                "gender": row["user__gender"],
+                "active": row["status"] == Enrolment.Status.ACTIVE,
+                "state": state,
+                "lessons_done": p.get("done", 0),
+                "time": p.get("time") or 0,
+                "score": scores.get(row["user_id"]),
+                "enrolled_at": row["enrolled_at"],
+                "completed_at": row["completed_at"],
+                "certificate": codes.get(row["user_id"], ""),
+            }
+        )
     return {
         "course": course,
         "lesson_count": lesson_count,
@@ -106,10 +129,14 @@ def _breakdown(learners: list[dict], key: str, labels: dict) -> list[dict]:
     rows = []
     for value, items in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         summary = _summary(items)
-        rows.append({
-            "label": labels.get(value, "—") if value else "—",
-            "enrolled": summary["enrolled"], "completed": summary["completed"],
-            "in_progress": summary["in_progress"], "average_score": summary["average_score"],
-            "share": round(summary["enrolled"] * 100 / top),
-        })
+        rows.append(
+            {
+                "label": labels.get(value, "—") if value else "—",
+                "enrolled": summary["enrolled"],
+                "completed": summary["completed"],
+                "in_progress": summary["in_progress"],
+                "average_score": summary["average_score"],
+                "share": round(summary["enrolled"] * 100 / top),
+            }
+        )
     return rows

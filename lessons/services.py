@@ -251,10 +251,12 @@ def quiz_attempt_start(
         return attempt
 
 
-def _parse_answers(attempt: QuizAttempt, questions: dict[int, Question], data: Mapping[str, list[str]]) -> dict:
-    """Turn submitted form fields into answers, refusing anything the attempt did not show."""
-    tampered = ValidationError(_("This submission does not match the quiz you were given."), code="tampered")
-    layout = {item["id"]: item["options"] for item in attempt.layout}
+def _tampered() -> ValidationError:
+    return ValidationError(_("This submission does not match the quiz you were given."), code="tampered")
+
+
+def _expected_fields(layout: dict[int, list[str]], questions: dict[int, Question]) -> dict[str, tuple[int, str | None]]:
+    """Form field name → (question id, option id for an ordering item, else None)."""
     expected: dict[str, tuple[int, str | None]] = {}
     for qid, options in layout.items():
         if questions[qid].kind == Question.Kind.ORDERING:
@@ -262,40 +264,55 @@ def _parse_answers(attempt: QuizAttempt, questions: dict[int, Question], data: M
                 expected[f"q-{qid}-{option}"] = (qid, option)
         else:
             expected[f"q-{qid}"] = (qid, None)
+    return expected
+
+
+def _answer(question: Question, values: list[str], shown: list[str]):
+    """The answer to one non-ordering question, refusing options the attempt did not show."""
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
+        if len(values) != 1 or values[0] not in shown:
+            raise _tampered()
+        return values[0]
+    if question.kind == Question.Kind.MULTIPLE:
+        if len(set(values)) != len(values) or not set(values) <= set(shown):
+            raise _tampered()
+        return values
+    if len(values) != 1 or len(values[0]) > 500:
+        raise _tampered()
+    return values[0]
+
+
+def _ordering(given: dict[str, int], shown: list[str]) -> list[str]:
+    """An ordering question's items sorted by the positions given (each position once, 1 to n)."""
+    if len(given) != len(shown) or sorted(given.values()) != list(range(1, len(shown) + 1)):
+        raise ValidationError(_("Give each item of an ordering question a different position."), code="ordering")
+    return sorted(given, key=given.__getitem__)
+
+
+def _parse_answers(attempt: QuizAttempt, questions: dict[int, Question], data: Mapping[str, list[str]]) -> dict:
+    """Turn submitted form fields into answers, refusing anything the attempt did not show."""
+    layout = {item["id"]: item["options"] for item in attempt.layout}
+    expected = _expected_fields(layout, questions)
     answers: dict[str, object] = {}
     positions: dict[int, dict[str, int]] = {}
     for name, values in data.items():
         if not name.startswith("q-"):
             continue
         if name not in expected:
-            raise tampered
+            raise _tampered()
         qid, option = expected[name]
-        question = questions[qid]
         values = [v for v in values if v != ""]
         if not values:
             continue
-        if option is not None:
-            try:
-                positions.setdefault(qid, {})[option] = int(values[0])
-            except ValueError:
-                raise tampered from None
+        if option is None:
+            answers[str(qid)] = _answer(questions[qid], values, layout[qid])
             continue
-        if question.kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE):
-            if len(values) != 1 or values[0] not in layout[qid]:
-                raise tampered
-            answers[str(qid)] = values[0]
-        elif question.kind == Question.Kind.MULTIPLE:
-            if len(set(values)) != len(values) or not set(values) <= set(layout[qid]):
-                raise tampered
-            answers[str(qid)] = values
-        else:
-            if len(values) != 1 or len(values[0]) > 500:
-                raise tampered
-            answers[str(qid)] = values[0]
+        try:
+            positions.setdefault(qid, {})[option] = int(values[0])
+        except ValueError:
+            raise _tampered() from None
     for qid, given in positions.items():
-        if len(given) != len(layout[qid]) or sorted(given.values()) != list(range(1, len(layout[qid]) + 1)):
-            raise ValidationError(_("Give each item of an ordering question a different position."), code="ordering")
-        answers[str(qid)] = sorted(given, key=given.__getitem__)
+        answers[str(qid)] = _ordering(given, layout[qid])
     return answers
 
 

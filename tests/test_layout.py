@@ -45,9 +45,18 @@ RULES = [
 
 #: Calls whose string arguments name a model (``app.Model``) or an app label.
 MODEL_CALLS = {
-    "ForeignKey", "OneToOneField", "ManyToManyField", "ParentalKey", "ParentalManyToManyField",
-    "SnippetChooserBlock", "PageChooserBlock", "PageChooserPanel", "get_model", "resolve_model_string",
-    "lazy_model_operation", "connect",
+    "ForeignKey",
+    "OneToOneField",
+    "ManyToManyField",
+    "ParentalKey",
+    "ParentalManyToManyField",
+    "SnippetChooserBlock",
+    "PageChooserBlock",
+    "PageChooserPanel",
+    "get_model",
+    "resolve_model_string",
+    "lazy_model_operation",
+    "connect",
 }
 #: Calls whose first string argument names a module.
 MODULE_CALLS = {"import_module", "import_string", "include", "__import__"}

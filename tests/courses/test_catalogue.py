@@ -19,8 +19,9 @@ def modules(homes):
     law = Theme.objects.create(name="القانون", slug="law", locale=arabic)
     return {
         "budget": make_course(slug="budget", title="إعداد الميزانية", theme=finance, level="introductory", lessons=0),
-        "audit": make_course(slug="audit", title="الافتحاص", summary="مراقبة الميزانية", theme=finance,
-                             level="advanced", lessons=0),
+        "audit": make_course(
+            slug="audit", title="الافتحاص", summary="مراقبة الميزانية", theme=finance, level="advanced", lessons=0
+        ),
         "statute": make_course(slug="statute", title="النظام الأساسي", theme=law, level="advanced", lessons=0),
     }
 
