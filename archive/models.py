@@ -283,7 +283,10 @@ class ActivityPage(Page):
     def attachment_text(self) -> str:
         """The text of the activity's documents and of its recordings' captions, for search."""
         document_ids = [row.document_id for row in self.documents.all()]
-        recording_ids = [block["value"] for block in self.videos.raw_data if block["type"] == "recording" and block["value"]]
+        recording_ids = [
+            block["value"] if block["type"] == "recording" else (block["value"] or {}).get("recording")
+            for block in self.videos.raw_data
+        ]
         language = self.locale.language_code
         return join_parts(attachment_parts(document_ids=document_ids, recording_ids=recording_ids, language=language))
 

@@ -1,60 +1,26 @@
 """StreamField blocks of a lesson's body."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from media_pipeline.blocks import VideoBlock
-from media_pipeline.selectors import player_sources
+from media_pipeline.blocks import RecordedVideoBlock
 
 
-class LessonVideoBlock(blocks.StructBlock):
-    """The lesson's video: a recording from the media pipeline (adaptive HLS player),
-    or, for content made before the pipeline, an MP4 document in a plain ``<video>``.
+class LessonVideoBlock(RecordedVideoBlock):
+    """The lesson's video: the media pipeline's recorded-video block, configured for lessons.
 
-    Both players keep the same progress contract (``data-progress-url``,
-    ``data-resume-at``), so resuming and completion work whichever the editor chose.
+    Lesson bodies are for enrolled learners only: their recordings play through short-lived
+    signed URLs, never a link that works forever outside the module; the player reports to
+    the lesson's heartbeat endpoint, and MP4 files are served with byte ranges by ``lessons:video``.
     """
 
-    recording = VideoBlock(label=_("recording (adaptive streaming)"), required=False)
-    video = DocumentChooserBlock(label=_("video file (MP4)"), required=False)
-    poster = ImageChooserBlock(label=_("poster image"), required=False)
-    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=255)
-
     class Meta:
-        icon = "media"
-        label = _("Video")
-        template = "lessons/blocks/video.html"
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value.get("recording") and not value.get("video"):
-            raise StructBlockValidationError(
-                block_errors={"recording": ValidationError(_("Choose a recording or an MP4 file."))}
-            )
-        return value
-
-    def get_context(self, value, parent_context=None):
-        from django.urls import reverse
-
-        context = super().get_context(value, parent_context=parent_context)
-        parent_context = parent_context or {}
-        page = parent_context.get("page")
-        progress = parent_context.get("progress")
-        recording = value.get("recording")
-        context["asset"] = recording
-        # Lesson bodies are for enrolled learners only: their recordings play through
-        # short-lived signed URLs, never a link that works forever outside the module.
-        user = getattr(parent_context.get("request"), "user", None)
-        context["player"] = player_sources(recording, signed=True, user=user) if recording else None
-        context["video_url"] = reverse("lessons:video", args=[value["video"].pk]) if value.get("video") else ""
-        context["progress_url"] = reverse("lesson_progress", args=[page.pk]) if page is not None else ""
-        context["resume_at"] = progress.resume_position if progress is not None else 0
-        return context
+        signed = True
+        progress_url_name = "lesson_progress"
+        file_url_name = "lessons:video"
 
 
 class ImageBlock(blocks.StructBlock):

@@ -31,7 +31,7 @@ def archive_with_media(make_activity, tmp_path):
     document.file.save("session.mp4", ContentFile(video.read_bytes()), save=False)
     document.save()
     for translated in [page, *[p.specific for p in page.get_translations()]]:
-        translated.videos = [("video", {"file": document, "caption": ""})]
+        translated.videos = [("video", {"video": document, "caption": ""})]
         translated.full_clean()
         translated.save_revision().publish()
     return page
