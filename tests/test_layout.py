@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The content apps: they publish pages and register with the shared services below them.
-CONTENT_APPS = {"courses", "lessons", "archive", "home", "learning"}
+CONTENT_APPS = {"courses", "lessons", "archive", "home"}
 #: Shared by the content apps, and using none of them.
 SHARED_APPS = {"accounts", "vocabulary", "media_pipeline", "search"}
 #: The project package (settings, root URLs, WSGI) and the demo content: both compose the rest.
@@ -33,13 +33,13 @@ KNOWN = CONTENT_APPS | SHARED_APPS | PROJECT | DEMO
 RUNTIME = KNOWN - DEMO
 
 # fmt: off
-#: (importers, what they may not import, why): the README's layout section, row for row.
+#: (package, may not import, because): the table of the README's layout section, row for row.
 RULES = [
-    ({"courses"},                   {"lessons", "learning"}, "a lesson belongs to a module: lessons use courses, never the reverse"),
-    ({"media_pipeline", "search"},  CONTENT_APPS,            "content registers with media_pipeline and search, which know no content app"),
-    ({"vocabulary"},                CONTENT_APPS,            "the shared vocabulary sits below every content app"),
+    ({"courses"},                   {"lessons"},             "a lesson belongs to a module: lessons use courses, never the reverse"),
+    ({"media_pipeline", "search"},  CONTENT_APPS,            "content registers with them"),
+    ({"vocabulary"},                CONTENT_APPS,            "the shared vocabulary (themes, provinces, people) sits below every content app"),
     (RUNTIME,                       DEMO,                    "demo content is built on top of the apps and is absent in production"),
-    (KNOWN - PROJECT,               PROJECT,                 "config composes the apps; no app reaches back into it"),
+    (KNOWN - PROJECT,               PROJECT,                 "`config` composes the apps; no app reaches back into it"),
 ]
 # fmt: on
 
