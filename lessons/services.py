@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage
+from courses.models import Certificate, CoursePage
 from courses.services import enrolment_complete
 
 from .grading import grade_question
@@ -401,7 +401,7 @@ def course_is_complete(*, user, course: CoursePage) -> bool:
 
 
 @transaction.atomic
-def course_completion_check(*, user, course: CoursePage, now: datetime | None = None):
+def course_completion_check(*, user, course: CoursePage, now: datetime | None = None) -> Certificate | None:
     """Complete the learner's enrolment (and issue the certificate) once the module's rule is met.
 
     Returns the certificate when one is issued (or was already), else None.

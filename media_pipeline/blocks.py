@@ -49,7 +49,9 @@ class VideoBlock(AbstractMediaChooserBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         parent_context = parent_context or {}
-        context["player"] = player_sources(value, signed=_signed(parent_context), user=_user(parent_context)) if value else None
+        context["player"] = (
+            player_sources(value, signed=_signed(parent_context), user=_user(parent_context)) if value else None
+        )
         context["asset"] = value
         context.setdefault("progress_url", parent_context.get("progress_url", ""))
         context.setdefault("resume_at", parent_context.get("resume_at", 0))

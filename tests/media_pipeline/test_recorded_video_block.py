@@ -33,7 +33,11 @@ def test_lessons_and_archive_use_the_same_block_class():
     lesson_block = LessonBodyBlock().child_blocks["video"]
     assert isinstance(lesson_block, RecordedVideoBlock) and isinstance(archive_block(), RecordedVideoBlock)
     assert type(lesson_block).get_context is RecordedVideoBlock.get_context
-    assert list(lesson_block.child_blocks) == list(archive_block().child_blocks) == ["recording", "video", "poster", "caption"]
+    assert (
+        list(lesson_block.child_blocks)
+        == list(archive_block().child_blocks)
+        == ["recording", "video", "poster", "caption"]
+    )
 
 
 def test_archive_plays_the_mp4_from_its_document_address_without_progress(mp4):
