@@ -125,10 +125,12 @@ def attachment_problem(name: str, data: bytes) -> str | None:
     allowed = allowed_extensions()
     if extension not in allowed:
         return _("The attachment “%(name)s” is of a type the archive does not accept (accepted: %(types)s).") % {
-            "name": name, "types": ", ".join(allowed),
+            "name": name,
+            "types": ", ".join(allowed),
         }
     if not CHECKS[extension](data):
         return _("The attachment “%(name)s” is not a real %(type)s file: its content does not match its name.") % {
-            "name": name, "type": extension.upper(),
+            "name": name,
+            "type": extension.upper(),
         }
     return None

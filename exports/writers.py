@@ -91,7 +91,9 @@ def _sheet_title(title: str) -> str:
     return (title.translate(SHEET_TITLE_FORBIDDEN).strip() or "Sheet")[:SHEET_TITLE_MAX]
 
 
-def to_xlsx(columns: Sequence[Column], rows: Iterable[Mapping], *, language: str, sheet_title: str | Promise = "") -> bytes:
+def to_xlsx(
+    columns: Sequence[Column], rows: Iterable[Mapping], *, language: str, sheet_title: str | Promise = ""
+) -> bytes:
     """An XLSX workbook with one sheet: translated headers, string cells that are never formulas,
     real dates, right to left when ``language`` is Arabic."""
     from openpyxl import Workbook

