@@ -3,25 +3,19 @@
 Only public aggregates leave the site: there is no beneficiary name in the archive to export.
 """
 
-import csv
-import io
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
+
+import exports
 
 from .importer import COLUMNS
 from .models import ActivityPage
 from .services import COUNT_FIELDS
 
-# A spreadsheet runs a cell starting with these as a formula; a leading apostrophe keeps it text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    """``value`` made safe for a spreadsheet cell (strings only; numbers stay numbers)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# The headers are the importer's column names, untranslated, so that an export imports back as is.
+EXPORT_COLUMNS = [exports.Column(name, name) for name in COLUMNS]
 
 
 def export_rows(activities: QuerySet[ActivityPage]) -> list[dict]:
@@ -43,8 +37,7 @@ def export_rows(activities: QuerySet[ActivityPage]) -> list[dict]:
             "type": activity.activity_type,
             "title_ar": ar.title, "title_fr": fr.title if fr else "",
             "summary_ar": ar.summary, "summary_fr": fr.summary if fr else "",
-            "start_date": activity.start_date.isoformat(),
-            "end_date": activity.end_date.isoformat() if activity.end_date else "",
+            "start_date": activity.start_date, "end_date": activity.end_date or "",
             "venue": activity.venue, "province": activity.province, "commune": activity.commune,
             "themes": ";".join(t.slug for t in activity.themes.all()),
             "trainers": ";".join(f"{p.name}|{p.affiliation}|{p.kind}" for p in activity.trainers.all()),
@@ -61,28 +54,16 @@ def export_rows(activities: QuerySet[ActivityPage]) -> list[dict]:
     return rows
 
 
-def to_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: escape_formula(value) for key, value in row.items()})
-    # The BOM lets spreadsheet programs read the Arabic as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def to_csv(rows: list[dict], *, language: str = "ar") -> bytes:
+    """The rows as CSV (UTF-8 with a BOM, formulas defused) through the project's export module."""
+    return exports.to_csv(EXPORT_COLUMNS, rows, language=language)
 
 
-def to_xlsx(rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("archive")
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append([escape_formula(row[column]) for column in COLUMNS])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def to_xlsx(rows: list[dict], *, language: str = "ar") -> bytes:
+    """The rows as an XLSX sheet (real dates, text never run as a formula; right to left in Arabic)."""
+    return exports.to_xlsx(EXPORT_COLUMNS, rows, language=language, sheet_title="archive")
 
 
 def to_json(rows: list[dict]) -> bytes:
-    return json.dumps({"activities": rows}, ensure_ascii=False, indent=1).encode("utf-8")
+    """The rows as JSON, dates in ISO 8601."""
+    return json.dumps({"activities": rows}, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder).encode("utf-8")

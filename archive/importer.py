@@ -5,12 +5,14 @@ without problems is written, in one transaction, through ``services.activity_ups
 Re-importing the same reference codes updates the activities, never duplicates them.
 """
 
+import contextlib
 import csv
 import datetime
 import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.regions import Province
 from courses.models import Theme
 
+from .attachments import attachment_problem
 from .models import REFERENCE_RE, ActivityPage, ActivitySeriesPage, ActivityType, ArchiveIndexPage, PersonKind
 from .services import COUNT_FIELDS, ActivityData, PartnerData, activity_upsert
 
@@ -55,6 +58,8 @@ class ImportReport:
     rows: list[RowReport] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     written: bool = False
+    # whether the importing user's activities go live (else: drafts submitted to moderation)
+    publishes: bool = True
 
     @property
     def ok(self) -> bool:
@@ -99,37 +104,85 @@ def _type_lookup() -> dict[str, str]:
     return lookup
 
 
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
-    """The spreadsheet's rows as dicts keyed by lower-case header; raises ValueError if unreadable."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+def import_max_sheet_bytes() -> int:
+    return getattr(settings, "ARCHIVE_IMPORT_MAX_SHEET_BYTES", 20 * 1024 * 1024)
 
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ValueError(_("The XLSX file cannot be read.")) from exc
-        sheet = workbook.worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
+
+# Columns read from an XLSX row: a sheet may declare 16,384 columns, the import has about forty.
+XLSX_MAX_COLUMNS = 200
+# An XLSX is a ZIP of XML: what it may unpack to, so that a small file cannot expand without bound.
+XLSX_MAX_UNPACKED_FACTOR = 10
+
+
+def _xlsx_values(data: bytes) -> Iterator[tuple]:
+    """The first sheet's rows; ValueError for a broken, disguised or oversized workbook."""
+    from openpyxl import load_workbook
+
+    unreadable = ValueError(_("The XLSX file cannot be read."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise unreadable from exc
+    limit = import_max_sheet_bytes() * XLSX_MAX_UNPACKED_FACTOR
+    if unpacked > limit:
+        raise ValueError(_("The XLSX file is larger than %(limit)s MB once unpacked.") % {"limit": limit // (1024 * 1024)})
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise unreadable from exc
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
+    except Exception as exc:  # a sheet broken past its first rows fails while it is read
+        raise unreadable from exc
+    finally:
         workbook.close()
+
+
+def _csv_values(data: bytes) -> Iterator[list[str]]:
+    """The CSV's rows (comma or semicolon separated); ValueError naming the row that cannot be read."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(_("The CSV file must be encoded in UTF-8.")) from exc
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample.split("\n", 1)[0] else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ValueError(_("Row %(row)s of the CSV file has a cell longer than %(limit)s characters.") % {
+                "row": reader.line_num, "limit": csv.field_size_limit()}) from exc
+        raise ValueError(_("The CSV file cannot be read near row %(row)s.") % {"row": reader.line_num}) from exc
+
+
+def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    """The spreadsheet's rows as dicts keyed by lower-case header; raises ValueError if unreadable.
+
+    Reading stops one row past ``import_max_rows()`` (the caller reports the excess).
+    """
+    if len(data) > import_max_sheet_bytes():
+        raise ValueError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
+    if filename.lower().endswith(".xlsx"):
+        values = _xlsx_values(data)
     elif filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(_("The CSV file must be encoded in UTF-8.")) from exc
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample.split("\n", 1)[0] else ","
-        values = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        values = _csv_values(data)
     else:
         raise ValueError(_("Only CSV and XLSX files can be imported."))
-    if not values:
+    first = next(values, None)
+    if first is None:
         raise ValueError(_("The file is empty."))
-    header = [str(h or "").strip().lower() for h in values[0]]
+    header = [str(h or "").strip().lower() for h in first]
     rows = []
-    for raw in values[1:]:
-        cells = ["" if c is None else c for c in raw]
-        if not any(str(c).strip() for c in cells):
-            continue
-        rows.append({name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
+    with contextlib.closing(values):  # a workbook left half read is closed at once
+        for raw in values:
+            cells = ["" if c is None else c for c in raw]
+            if not any(str(c).strip() for c in cells):
+                continue
+            rows.append({name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
+            if len(rows) > import_max_rows():
+                break
     return rows
 
 
@@ -231,6 +284,7 @@ class _Known:
     existing: set
     attachments: dict
     seen: dict = field(default_factory=dict)
+    checked: dict = field(default_factory=dict)  # attachment name -> its problem, each file checked once
 
 
 def _cell(row, name):
@@ -282,10 +336,16 @@ def _check_counts(row, errors: list[str]):
 
 
 def _check_attachments(row, known: _Known, errors: list[str]) -> dict[str, bytes]:
+    """The row's attachments that are in the ZIP and pass the content check; the others go to ``errors``."""
     files = {}
     for name in _split(_cell(row, "attachments")):
         if name not in known.attachments:
             errors.append(_("The attachment “%(name)s” is not in the ZIP file.") % {"name": name})
+            continue
+        if name not in known.checked:
+            known.checked[name] = attachment_problem(name, known.attachments[name])
+        if known.checked[name]:
+            errors.append(known.checked[name])
         else:
             files[name] = known.attachments[name]
     return files
@@ -361,12 +421,15 @@ def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes
     return reports, parsed
 
 
-def run_import(*, index: ArchiveIndexPage, data: bytes, filename: str, zip_file=None, dry_run: bool = True, language: str = "ar") -> ImportReport:
+def run_import(*, index: ArchiveIndexPage, data: bytes, filename: str, zip_file=None, dry_run: bool = True,
+               language: str = "ar", user=None) -> ImportReport:
     """Check a spreadsheet (and its attachments) and, unless ``dry_run``, write it all or nothing.
 
-    Messages are in ``language``.
+    Messages are in ``language``. With a ``user``, the activities go live only if that user may
+    publish them; otherwise they are saved as drafts and submitted to moderation. Without one
+    (the management command, run by the operator) they are published.
     """
-    report = ImportReport()
+    report = ImportReport(publishes=user is None or index.permissions_for_user(user).can_publish_subpage())
     with translation.override(language):
         try:
             rows = read_rows(data, filename)
@@ -385,7 +448,7 @@ def run_import(*, index: ArchiveIndexPage, data: bytes, filename: str, zip_file=
             with transaction.atomic():
                 for row, item in zip([r for r in report.rows if not r.errors], parsed, strict=True):
                     try:
-                        activity_upsert(index=index, data=item)
+                        activity_upsert(index=index, data=item, user=user)
                     except ValidationError as exc:
                         row.errors.extend(exc.messages)
                         raise

@@ -122,12 +122,31 @@ def _parent(index: ArchiveIndexPage, series_slug: str) -> Page:
     return series
 
 
+def _may_publish(user, page: Page) -> bool:
+    """Whether ``user`` may publish ``page`` (no user: the system, which may)."""
+    return user is None or page.permissions_for_user(user).can_publish()
+
+
+def _save(page: ActivityPage, user) -> None:
+    """Publish the page's new revision if ``user`` may; otherwise keep it a draft and submit it to
+    the page's moderation workflow (an editor then publishes it)."""
+    revision = page.save_revision(user=user, log_action=True)
+    if _may_publish(user, page):
+        revision.publish(user=user)
+        return
+    workflow = page.get_workflow()
+    if workflow is not None and not page.workflow_in_progress:
+        workflow.start(page, user)
+
+
 @transaction.atomic
-def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData) -> tuple[ActivityPage, bool]:
+def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData, user=None) -> tuple[ActivityPage, bool]:
     """Create or update the activity ``data.reference_code`` in the index's language and its translations.
 
     The index's locale holds the source page; each other language in ``data.titles`` gets a
-    translation. Raises ``ValidationError`` (nothing saved) when the record is invalid.
+    translation. A ``user`` without publish permission on a page leaves it as a draft submitted to
+    moderation (a live page keeps its published content until then); no user publishes.
+    Raises ``ValidationError`` (nothing saved) when the record is invalid.
     Returns the source page and whether it was created.
     """
     source_language = index.locale.language_code
@@ -146,8 +165,11 @@ def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData) -> tuple[Act
         page = ActivityPage.objects.filter(reference_code__iexact=data.reference_code, locale=locale).first()
         if page is None:
             if source is None:
+                parent = _parent(index, data.series_slug)
                 page = ActivityPage(locale=locale, slug=slugify(data.reference_code), title=data.titles[code], start_date=data.start_date, reference_code=data.reference_code)
-                _parent(index, data.series_slug).add_child(instance=page)
+                # A new page is created live by default: only someone who may publish here gets that.
+                page.live = user is None or parent.permissions_for_user(user).can_publish_subpage()
+                parent.add_child(instance=page)
                 created = True
             else:
                 page = source.copy_for_translation(locale, copy_parents=True).specific
@@ -175,6 +197,6 @@ def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData) -> tuple[Act
         page.partners = partners
         page.documents = _documents(page, data.attachments, shared_documents)
         page.full_clean()
-        page.save_revision().publish()
+        _save(page, user)
         source = source or page
     return source, created

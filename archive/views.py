@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+import exports
 from accounts.regions import Province
 
 from . import charts, exporter
@@ -108,20 +109,15 @@ def statistics(request, *, index_page):
     })
 
 
-EXPORT_TYPES = {
-    "csv": ("text/csv; charset=utf-8", exporter.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exporter.to_xlsx),
-    "json": ("application/json", exporter.to_json),
-}
-
-
 def export(request, *, index_page, fmt: str):
     """The browse view's current selection (or the whole archive) as a file."""
     filters = ArchiveFilters.from_querydict(request.GET)
     rows = exporter.export_rows(filtered_activities(locale=index_page.locale, filters=filters))
-    content_type, writer = EXPORT_TYPES[fmt]
-    response = HttpResponse(writer(rows), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="takwin-archive.{fmt}"'
+    if fmt != "json":
+        return exports.export_response(fmt=fmt, columns=exporter.EXPORT_COLUMNS, rows=rows, filename="takwin-archive",
+                                       language=index_page.locale.language_code, sheet_title="archive")
+    response = HttpResponse(exporter.to_json(rows), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="takwin-archive.json"'
     return response
 
 

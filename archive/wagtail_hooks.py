@@ -11,7 +11,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Locale
 
-from .importer import import_max_zip_bytes, run_import
+from .attachments import allowed_extensions
+from .importer import import_max_sheet_bytes, import_max_zip_bytes, run_import
 from .models import ArchiveIndexPage
 
 
@@ -27,6 +28,8 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["spreadsheet"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
+        if upload.size > import_max_sheet_bytes():
+            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
         return upload
 
     def clean_attachments(self):
@@ -54,12 +57,13 @@ def import_view(request):
             upload = form.cleaned_data["spreadsheet"]
             report = run_import(
                 index=index, data=upload.read(), filename=upload.name, zip_file=form.cleaned_data.get("attachments"),
-                dry_run=not form.cleaned_data["commit"], language=get_language() or "ar",
+                dry_run=not form.cleaned_data["commit"], language=get_language() or "ar", user=request.user,
             )
     else:
         form = ImportForm()
     return TemplateResponse(request, "archive/admin/import.html", {
         "form": form, "report": report, "index": index, "page_title": _("Import activities"),
+        "attachment_types": ", ".join(allowed_extensions()),
     })
 
 

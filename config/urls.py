@@ -22,10 +22,24 @@ urlpatterns = [
     path("api/progress/<int:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
 ]
 
+
+def public_media(request, path: str, **kwargs):
+    """Development's MEDIA_URL, without the files that only a view may serve (documents: base.py)."""
+    import posixpath
+
+    from django.http import Http404
+    from django.views.static import serve
+
+    # Normalised as serve() will, so that "x/../documents/…" is refused too.
+    if posixpath.normpath(path).lstrip("/").startswith(settings.MEDIA_PRIVATE_PREFIXES):
+        raise Http404
+    return serve(request, path, **kwargs)
+
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(settings.MEDIA_URL, view=public_media, document_root=settings.MEDIA_ROOT)
 
 # Arabic, the default language, lives at "/"; French under "/fr/".
 urlpatterns += i18n_patterns(

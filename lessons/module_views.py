@@ -2,18 +2,16 @@
 and the trainers' reports (``/reports/``, in the ``courses`` URL namespace they have always had:
 config/urls.py serves them with the courses app's URLs)."""
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from courses.models import CoursePage
 from courses.selectors import reportable_courses
+from exports import Column, export_response
 
 from .reports import course_report
 from .selectors import dashboard_data
@@ -50,23 +48,13 @@ def report_detail(request, course_id: int):
 
 
 EXPORT_COLUMNS = [
-    ("name", "Name"), ("email", "E-mail"), ("province", "Province"), ("category", "Category"),
-    ("gender", "Gender"), ("state", "Status"), ("lessons_done", "Lessons completed"),
-    ("time", "Time spent (s)"), ("score", "Best quiz score (%)"), ("enrolled_at", "Enrolled at"),
-    ("completed_at", "Completed at"), ("certificate", "Certificate"),
+    Column("name", gettext_lazy("Name")), Column("email", gettext_lazy("E-mail")),
+    Column("province", gettext_lazy("Province")), Column("category", gettext_lazy("Category")),
+    Column("gender", gettext_lazy("Gender")), Column("state", gettext_lazy("Status")),
+    Column("lessons_done", gettext_lazy("Lessons completed")), Column("time", gettext_lazy("Time spent (s)")),
+    Column("score", gettext_lazy("Best quiz score (%)")), Column("enrolled_at", gettext_lazy("Enrolled at")),
+    Column("completed_at", gettext_lazy("Completed at")), Column("certificate", gettext_lazy("Certificate")),
 ]
-
-
-def _export_rows(report: dict):
-    yield [_(label) for _key, label in EXPORT_COLUMNS]
-    for learner in report["learners"]:
-        row = []
-        for key, _label in EXPORT_COLUMNS:
-            value = learner[key]
-            if hasattr(value, "isoformat"):
-                value = value.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-            row.append("" if value is None else value)
-        yield row
 
 
 @login_required
@@ -74,30 +62,5 @@ def _export_rows(report: dict):
 def report_export(request, course_id: int, fmt: str):
     """The learners of one module as CSV or XLSX."""
     course = _report_course(request, course_id)
-    report = course_report(course=course)
-    name = f"takwin-report-{course.slug}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        response.write("\ufeff")  # a BOM, so that spreadsheet programs read the Arabic as UTF-8
-        writer = csv.writer(response)
-        for row in _export_rows(report):
-            writer.writerow(row)
-        return response
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Learners"
-        sheet.sheet_view.rightToLeft = course.locale.language_code == "ar"
-        for row in _export_rows(report):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    raise Http404
+    return export_response(fmt=fmt, columns=EXPORT_COLUMNS, rows=course_report(course=course)["learners"],
+                           filename=f"takwin-report-{course.slug}", sheet_title=gettext_lazy("Learners"))

@@ -222,7 +222,24 @@ else:
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Takwin"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# --- Documents: never rendered by a browser on the site's origin ----------------
+# Anyone with upload rights (editors, trainers, the archive import) adds documents, so a
+# document is only ever *downloaded*:
+# - Wagtail's view serves every document (no redirect to the storage, no link straight to the
+#   file), with Content-Security-Policy: default-src 'none' and X-Content-Type-Options: nosniff;
+# - always as an attachment: no content type is shown inline, not even PDF;
+# - the files under MEDIA_ROOT/documents/ are not published at MEDIA_URL: config/urls.py
+#   refuses them in development, the README's nginx block in production; on S3 they are
+#   streamed by the view, the bucket's own URLs are never handed out.
+# The archive import checks each attachment's content against these extensions
+# (archive/attachments.py); HTML and SVG are never among them.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+MEDIA_PRIVATE_PREFIXES = ("documents/",)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "odp", "ods", "pdf", "pptx", "rtf", "txt", "xlsx", "zip",
+                          # photos of activities attached to archive records
+                          "jpg", "jpeg", "png", "webp",
                           # MP4 lesson and archive videos made before the media pipeline
                           "mp4", "webm"]
 # Whoosh with Arabic and French analysis (search/); past one machine, switch to

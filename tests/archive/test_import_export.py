@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from archive.exporter import escape_formula, export_rows, to_csv, to_json, to_xlsx
+from archive.exporter import export_rows, to_csv, to_json, to_xlsx
 from archive.importer import COLUMNS, run_import
 from archive.models import ActivityPage
 from archive.selectors import activity_list
@@ -24,6 +24,10 @@ GOOD = {
     "partners_ar": "الخزينة العامة", "partners_fr": "Trésorerie générale du Royaume",
     "elected_women": "4", "elected_men": "6", "total": "10", "attachments": "programme.pdf",
 }
+
+
+# The smallest file that is a PDF by its content (header and end marker).
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def sheet(*rows, columns=COLUMNS) -> bytes:
@@ -46,7 +50,7 @@ def zip_of(**files) -> io.BytesIO:
 
 def test_dry_run_reports_and_writes_nothing(archive_index):
     """A dry run of a good file reports one creation and writes no page."""
-    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv", zip_file=zip_of(**{"programme.pdf": b"%PDF-1.4"}))
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv", zip_file=zip_of(**{"programme.pdf": PDF}))
     assert report.ok and report.created == 1 and not report.written
     assert not ActivityPage.objects.exists()
 
@@ -70,7 +74,7 @@ BAD_ROWS = [
 def test_every_kind_of_bad_row_is_reported(archive_index, change, message):
     """Each kind of bad cell gives a clear message naming the row, and nothing is imported."""
     report = run_import(index=archive_index, data=sheet(GOOD | change), filename="a.csv",
-                        zip_file=zip_of(**{"programme.pdf": b"x"}), dry_run=False, language="en")
+                        zip_file=zip_of(**{"programme.pdf": PDF}), dry_run=False, language="en")
     assert not report.ok and not report.written
     assert report.rows[0].number == 2
     assert any(message in error for error in report.rows[0].errors), report.rows[0].errors
@@ -81,7 +85,7 @@ def test_all_problems_of_a_file_are_reported_in_french_and_nothing_half_imported
     """Good rows are not written when another row fails; every bad row is reported, in French, with duplicates."""
     rows = [GOOD, GOOD | {"reference": "MDE-2014-004", "province": "Tanger"}, GOOD | {"title_ar": "نسخة"}]
     report = run_import(index=archive_index, data=sheet(*rows), filename="a.csv",
-                        zip_file=zip_of(**{"programme.pdf": b"x"}), dry_run=False, language="fr")
+                        zip_file=zip_of(**{"programme.pdf": PDF}), dry_run=False, language="fr")
     assert not report.written
     assert report.rows[0].errors == []
     assert any("Province inconnue" in e for e in report.rows[1].errors), report.rows[1].errors
@@ -91,7 +95,7 @@ def test_all_problems_of_a_file_are_reported_in_french_and_nothing_half_imported
 
 def test_import_then_reimport_updates_without_duplicates(archive_index):
     """A real import creates the Arabic and French pages with the attachment; re-importing updates them."""
-    files = {"programme.pdf": b"%PDF-1.4 programme"}
+    files = {"programme.pdf": PDF}
     report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv", zip_file=zip_of(**files), dry_run=False)
     assert report.written and report.created == 1
     page = ActivityPage.objects.get(reference_code="MDE-2014-003", locale__language_code="ar")
@@ -126,7 +130,7 @@ def test_xlsx_with_real_dates_is_imported(archive_index):
 def test_zip_with_path_traversal_is_refused(archive_index):
     """A ZIP member climbing out with '..' is refused and the import does not run."""
     report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv",
-                        zip_file=zip_of(**{"programme.pdf": b"x", "..__..__evil.pdf": b"x"}), dry_run=False, language="en")
+                        zip_file=zip_of(**{"programme.pdf": PDF, "..__..__evil.pdf": b"x"}), dry_run=False, language="en")
     assert any("unsafe path" in e for e in report.file_errors)
     assert not report.written and not ActivityPage.objects.exists()
 
@@ -161,11 +165,6 @@ def test_management_command_dry_run_then_commit(archive_index, tmp_path):
         call_command("import_activities", str(bad), "--commit", stdout=out, stderr=io.StringIO())
 
 
-def test_formula_injection_is_escaped():
-    """Strings starting with =, +, -, @ become text; numbers are untouched."""
-    assert [escape_formula(v) for v in ["=1+1", "+x", "-x", "@SUM(A1)", "ok", -3]] == ["'=1+1", "'+x", "'-x", "'@SUM(A1)", "ok", -3]
-
-
 def test_export_round_trips_and_escapes(archive_index, make_activity, django_assert_num_queries):
     """CSV, XLSX and JSON exports hold every activity once, with the French title and escaped formulas."""
     make_activity(titles={"ar": "=HYPERLINK(\"x\")", "fr": "Atelier"})
@@ -180,3 +179,132 @@ def test_export_round_trips_and_escapes(archive_index, make_activity, django_ass
     sheet_rows = list(load_workbook(io.BytesIO(to_xlsx(rows))).active.iter_rows(values_only=True))
     assert sheet_rows[0][0] == "reference" and len(sheet_rows) == 3
     assert len(json.loads(to_json(rows))["activities"]) == 2
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+SCRIPT = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+REFUSED_ATTACHMENTS = [
+    ("evil.html", SCRIPT, "is of a type the archive does not accept"),
+    ("evil.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "is of a type the archive does not accept"),
+    ("evil.pdf", SCRIPT, "is not a real PDF file"),
+    ("evil.png", SCRIPT, "is not a real PNG file"),
+    ("evil.docx", SCRIPT, "is not a real DOCX file"),
+    ("evil.txt", SCRIPT, "is not a real TXT file"),
+    ("evil.mp4", SCRIPT, "is not a real MP4 file"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), REFUSED_ATTACHMENTS)
+def test_attachments_are_checked_by_content_not_by_name(archive_index, name, content, message):
+    """An HTML page is refused as an attachment, whether named .html or disguised under an accepted
+    extension; the row says why and nothing is written (no page, no document)."""
+    from wagtail.documents.models import Document
+
+    report = run_import(index=archive_index, data=sheet(GOOD | {"attachments": name}), filename="a.csv",
+                        zip_file=zip_of(**{name: content}), dry_run=False, language="en")
+    assert not report.written
+    assert any(message in error and name in error for error in report.rows[0].errors), report.rows[0].errors
+    assert not ActivityPage.objects.exists() and not Document.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("ar", "ليس ملف PDF حقيقيا"), ("fr", "n’est pas un vrai fichier PDF"),
+])
+def test_a_refused_attachment_is_explained_in_arabic_and_french(archive_index, language, message):
+    """The content check's message is in the editor's language."""
+    report = run_import(index=archive_index, data=sheet(GOOD), filename="a.csv",
+                        zip_file=zip_of(**{"programme.pdf": SCRIPT}), language=language)
+    assert any(message in error for error in report.rows[0].errors), report.rows[0].errors
+
+
+def test_real_office_files_images_and_pdfs_are_accepted(archive_index):
+    """A PDF, a PNG and a DOCX that are what their names say become the activity's documents."""
+    files = {"programme.pdf": PDF, "photo.png": _png(), "rapport.docx": _docx()}
+    report = run_import(index=archive_index, data=sheet(GOOD | {"attachments": ";".join(files)}), filename="a.csv",
+                        zip_file=zip_of(**files), dry_run=False, language="en")
+    assert report.written, [row.errors for row in report.rows]
+    page = ActivityPage.objects.get(locale__language_code="ar")
+    assert sorted(d.document.title for d in page.documents.all()) == sorted(files)
+
+
+def test_a_csv_cell_over_the_csv_module_limit_is_a_file_error(archive_index):
+    """A cell longer than 131,072 characters gives a clear file-level message naming the row, not a 500."""
+    data = sheet(GOOD | {"attachments": "", "summary_ar": "س" * 140_000})
+    report = run_import(index=archive_index, data=data, filename="a.csv", language="en")
+    assert report.file_errors == ["Row 2 of the CSV file has a cell longer than 131072 characters."]
+    french = run_import(index=archive_index, data=data, filename="a.csv", language="fr")
+    assert "131072" in french.file_errors[0] and "ligne 2" in french.file_errors[0]
+
+
+def _xlsx(rows) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_malformed_and_oversized_xlsx_are_file_errors(archive_index, settings):
+    """A ZIP that is no workbook, a workbook whose sheet XML is broken, a workbook that unpacks past
+    the limit and a file over the size limit each give one file-level message."""
+    not_a_workbook = zip_of(**{"hello.txt": b"hi"}).getvalue()
+    good = _xlsx([COLUMNS, [GOOD.get(c, "") for c in COLUMNS]])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut in the middle of the rows
+            target.writestr(info, content)
+    unreadable = ["The XLSX file cannot be read."]
+    assert run_import(index=archive_index, data=not_a_workbook, filename="a.xlsx", language="en").file_errors == unreadable
+    assert run_import(index=archive_index, data=broken.getvalue(), filename="a.xlsx", language="en").file_errors == unreadable
+    settings.ARCHIVE_IMPORT_MAX_SHEET_BYTES = 1024 * 1024
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/sharedStrings.xml", b" " * (11 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    assert run_import(index=archive_index, data=bomb.getvalue(), filename="a.xlsx", language="en").file_errors == [
+        "The XLSX file is larger than 10 MB once unpacked."]
+    assert run_import(index=archive_index, data=b"x" * (1024 * 1024 + 1), filename="a.csv", language="en").file_errors == [
+        "The file is larger than 1 MB."]
+
+
+def test_a_sheet_declaring_thousands_of_columns_and_rows_reads_only_what_the_import_needs(archive_index, settings):
+    """Rows stop one past the row limit and columns at the import's cap, so a wide, long sheet
+    gives the row-limit message quickly instead of exhausting memory."""
+    settings.ARCHIVE_IMPORT_MAX_ROWS = 3
+    wide = [*COLUMNS, *[f"extra{i}" for i in range(400)]]
+    data = _xlsx([wide, *([GOOD.get(c, "x") for c in wide] for _ in range(10))])
+    report = run_import(index=archive_index, data=data, filename="a.xlsx", language="en")
+    assert report.file_errors == ["The file has more than 3 rows."]
+
+
+def test_archive_xlsx_export_holds_text_cells_and_real_dates(archive_index, make_activity):
+    """In the archive's XLSX a formula-like title is a string cell with the exact text, the start date
+    is a date cell, the Arabic sheet reads right to left, and the export imports back."""
+    make_activity(titles={"ar": "=HYPERLINK(\"x\")", "fr": "Atelier"})
+    rows = export_rows(activity_list(locale=archive_index.locale))
+    book = load_workbook(io.BytesIO(to_xlsx(rows)))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    title = sheet.cell(row=2, column=header.index("title_ar") + 1)
+    assert title.data_type == "s" and title.value == "=HYPERLINK(\"x\")"
+    assert sheet.cell(row=2, column=header.index("start_date") + 1).is_date
+    assert sheet.sheet_view.rightToLeft

