@@ -1,6 +1,6 @@
 """Helper process of ``test_watchdog.py``: uploads a clip, then runs the watchdog every
 half second as cron would, printing one JSON line per run, until the recording is
-ready or failed or its standard input closes.
+ready or failed, its standard input closes, or 150 s have passed.
 
 Run as ``python tests/media_pipeline/watchdog_run.py <clip>`` with
 ``DJANGO_SETTINGS_MODULE=tests.media_pipeline.worker_settings``.
@@ -33,7 +33,9 @@ def main(clip: str) -> None:
     print(json.dumps({"asset": asset.pk}), flush=True)
     closed = threading.Event()
     threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
-    while not closed.is_set():
+    # A watchdog that re-queues a job forever (the defect these tests catch) must not hang the test.
+    deadline = time.monotonic() + 150
+    while not closed.is_set() and time.monotonic() < deadline:
         out = io.StringIO()
         call_command("media_watchdog", stdout=out)
         row = MediaAsset.objects.get(pk=asset.pk)
