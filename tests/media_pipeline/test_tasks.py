@@ -149,3 +149,37 @@ def test_delete_removes_files_only_after_commit(clips, django_capture_on_commit_
     for callback in callbacks:
         callback()
     assert not any(default_storage.exists(n) for n in names)
+
+
+@pytest.mark.django_db
+def test_watchdog_leaves_a_quiet_encode_of_a_live_worker_alone(clips, django_capture_on_commit_callbacks):
+    """Progress silent for an hour is no reason: while the worker's heartbeat is fresh and its process
+    alive (this one), the watchdog re-queues nothing; once the heartbeat is old, it does."""
+    import os
+    import socket
+
+    asset = upload(UserFactory(), clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
+    long_ago = timezone.now() - timedelta(hours=1)
+    running = Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/running",
+                                    worker=f"{socket.gethostname()}:{os.getpid()}", heartbeat_at=timezone.now())
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING, progress=0, progress_at=long_ago)
+    assert services.requeue_stalled() == []
+    Encode.objects.filter(pk=running.pk).update(heartbeat_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.requeue_stalled() == [asset.pk]
+
+
+@pytest.mark.django_db
+def test_watchdog_requeues_at_once_when_the_local_worker_process_is_gone(clips, django_capture_on_commit_callbacks):
+    """A worker of this machine whose process has exited is dead even with a fresh heartbeat."""
+    import socket
+    import subprocess
+
+    asset = upload(UserFactory(), clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/gone",
+                          worker=f"{socket.gethostname()}:{gone.pid}", heartbeat_at=timezone.now())
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING, progress_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.requeue_stalled() == [asset.pk]

