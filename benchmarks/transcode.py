@@ -27,7 +27,7 @@ django.setup()
 
 from media_pipeline import ffmpeg as ff  # noqa: E402
 from media_pipeline import ladder  # noqa: E402
-from media_pipeline.services import _finish_outputs  # noqa: E402
+from media_pipeline.services.publishing import finish_outputs as _finish_outputs  # noqa: E402
 
 FFMPEG = ["ffmpeg", "-hide_banner", "-nostdin", "-y", "-v", "error"]
 

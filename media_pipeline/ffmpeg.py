@@ -5,6 +5,7 @@ anything; every failure raises ``FFmpegError`` with the end of ffmpeg's output.
 """
 
 import json
+import queue
 import shutil
 import subprocess
 import threading
@@ -130,51 +131,93 @@ class Progress:
     done: bool
 
 
+def _read_progress(stream, reports: queue.Queue) -> None:
+    """Parse ``-progress`` blocks line by line as ffmpeg writes them; one report per block.
+
+    Runs in its own thread so that the caller can wake on a timer (timeouts, silence)
+    instead of blocking on the pipe; ``None`` marks the end of the output.
+    """
+    out_time = 0.0
+    try:
+        for raw in iter(stream.readline, b""):
+            key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
+            if key == "out_time_us" and value.lstrip("-").isdigit():
+                out_time = max(out_time, int(value) / 1_000_000)
+            elif key == "progress":
+                reports.put(Progress(out_time, value == "end"))
+    finally:
+        reports.put(None)
+
+
+def _drain(stream, tail: deque) -> None:
+    for line in iter(stream.readline, b""):
+        tail.append(line.decode("utf-8", "replace").rstrip())
+
+
+def _follow(proc, reports: queue.Queue, on_progress, timeout: float | None, silence: float | None) -> bool:
+    """Hand each report to ``on_progress`` until ffmpeg's output ends; True when cancelled.
+
+    Raises FFmpegError when the whole run exceeds ``timeout`` or ffmpeg says nothing
+    for ``silence`` seconds (a stuck process: a live worker must not wait on it forever).
+    """
+    started = last = time.monotonic()
+    while True:
+        try:
+            report = reports.get(timeout=1.0)
+        except queue.Empty:
+            report = False
+        now = time.monotonic()
+        if report is None:
+            return False
+        if report is not False:
+            last = now
+            if on_progress is not None and on_progress(report) is False:
+                return True
+        if timeout and now - started > timeout:
+            raise FFmpegError("ffmpeg timed out")
+        if silence and now - last > silence:
+            raise FFmpegError(f"ffmpeg reported no progress for {silence:.0f} s")
+
+
 def run(
     args: list[str],
     *,
     on_progress: Callable[[Progress], bool] | None = None,
     timeout: float | None = None,
+    silence: float | None = None,
 ) -> str:
     """Run ffmpeg with ``-progress`` on stdout; return the end of its log.
 
-    ``on_progress`` gets the encoded position; returning False cancels the run.
+    ``on_progress`` gets the encoded position about every half second (ffmpeg's
+    ``-stats_period``), in the calling thread; returning False cancels the run.
+    ``timeout`` bounds the whole run, ``silence`` the time without a report.
     """
     command = [_require("FFMPEG"), "-hide_banner", "-nostdin", "-y", "-progress", "pipe:1", "-nostats", *args]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     tail: deque[str] = deque(maxlen=60)
-
-    def drain():
-        for line in proc.stderr:
-            tail.append(line.decode("utf-8", "replace").rstrip())
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    started = time.monotonic()
-    cancelled = False
-    out_time = 0.0
+    reports: queue.Queue = queue.Queue()
+    readers = [
+        threading.Thread(target=_drain, args=(proc.stderr, tail), daemon=True),
+        threading.Thread(target=_read_progress, args=(proc.stdout, reports), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
     try:
-        for raw in proc.stdout:
-            key, _, value = raw.decode("utf-8", "replace").strip().partition("=")
-            if key == "out_time_us" and value.lstrip("-").isdigit():
-                out_time = max(out_time, int(value) / 1_000_000)
-            elif (
-                key == "progress"
-                and on_progress is not None
-                and on_progress(Progress(out_time, value == "end")) is False
-            ):
-                cancelled = True
-                proc.terminate()
-                break
-            if timeout and time.monotonic() - started > timeout:
-                proc.kill()
-                raise FFmpegError("ffmpeg timed out", "\n".join(tail))
+        cancelled = _follow(proc, reports, on_progress, timeout, silence)
+        if cancelled:
+            proc.terminate()
         proc.wait()
+    except FFmpegError as exc:
+        proc.kill()
+        proc.wait()
+        exc.tail = "\n".join(tail)
+        raise
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        reader.join(timeout=5)
+        for reader in readers:
+            reader.join(timeout=5)
     log = "\n".join(tail)
     if cancelled:
         raise Cancelled()

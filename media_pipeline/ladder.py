@@ -13,6 +13,9 @@ from pathlib import Path
 from .conf import setting
 from .ffmpeg import first_stream
 
+# Work folder of the storyboard's tiles (removed once they are put together).
+STORYBOARD_TILES = "storyboard-tiles"
+
 
 class PlanError(ValueError):
     """The source cannot be encoded (no stream, absurd size or duration)."""
@@ -181,28 +184,47 @@ def command(source: str | Path, out: Path, p: Plan) -> list[str]:
             maps += ["-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / "poster.jpg")]
             n += 1
         if p.storyboard:
+            # One small JPEG per tile, put together by ``storyboard_command`` afterwards: a `tile`
+            # filter here would emit its only frame at the end, and ffmpeg reports no progress
+            # at all until every output has received its first frame.
             sb = p.storyboard
-            filters.append(
-                f"[s{n}]fps=1/{sb.interval}:round=down,scale={sb.tile_width}:{sb.tile_height},"
-                f"tile={sb.columns}x{sb.rows}[sb]"
-            )
-            maps += ["-map", "[sb]", "-frames:v", "1", "-q:v", "5", "-update", "1", str(out / "storyboard.jpg")]
+            filters.append(f"[s{n}]fps=1/{sb.interval}:round=down,scale={sb.tile_width}:{sb.tile_height}[sb]")
+            (out / STORYBOARD_TILES).mkdir(parents=True, exist_ok=True)
+            maps += ["-map", "[sb]", "-frames:v", str(sb.count), "-q:v", "5", "-f", "image2",
+                     str(out / STORYBOARD_TILES / "%05d.jpg")]
     if p.audio:
         (out / "audio").mkdir(parents=True, exist_ok=True)
         maps += [
             "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", f"{setting('AUDIO_BITRATE_K')}k", "-ac", "1",
             "-ar", "48000", *_hls("audio", out),
         ]
-        if not p.has_video:
-            # An audio lesson still gets a poster: its waveform, from a low-rate copy to bound memory.
-            filters.append(
-                "[0:a:0]aformat=channel_layouts=mono,aresample=2000,"
-                "showwavespic=s=1280x720:colors=0x1d6b57[poster]"
-            )
-            maps += ["-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / "poster.jpg")]
     if filters:
         args += ["-filter_complex", ";".join(filters)]
     return args + maps
+
+
+def storyboard_command(out: Path, sb: Storyboard) -> list[str]:
+    """ffmpeg arguments assembling the tiles written by ``command`` into ``storyboard.jpg``."""
+    return [
+        "-framerate", "1", "-i", str(Path(out) / STORYBOARD_TILES / "%05d.jpg"),
+        "-vf", f"tile={sb.columns}x{sb.rows}", "-frames:v", "1", "-q:v", "5", "-update", "1",
+        str(Path(out) / "storyboard.jpg"),
+    ]
+
+
+def waveform_command(out: Path) -> list[str]:
+    """ffmpeg arguments drawing an audio lesson's poster (its waveform) from the encoded audio.
+
+    Drawn after the encode rather than in it: ``showwavespic`` emits its picture at the
+    end of the stream, and ffmpeg reports no progress until every output has started.
+    The low-rate copy bounds memory.
+    """
+    out = Path(out)
+    return [
+        "-i", str(out / "audio" / "index.m3u8"), "-filter_complex",
+        "[0:a:0]aformat=channel_layouts=mono,aresample=2000,showwavespic=s=1280x720:colors=0x1d6b57[poster]",
+        "-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1", str(out / "poster.jpg"),
+    ]
 
 
 def storyboard_vtt(sb: Storyboard, duration: float, image_name: str) -> str:

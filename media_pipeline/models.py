@@ -14,6 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtailmedia.models import AbstractMedia
 
+from . import get_media_model_string
+
 
 class MediaStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
@@ -85,7 +87,7 @@ class Encode(models.Model):
         FAILED = "failed", _("Failed")
         ABANDONED = "abandoned", _("Abandoned")
 
-    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="encodes")
+    asset = models.ForeignKey(get_media_model_string(), on_delete=models.CASCADE, related_name="encodes")
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     prefix = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -99,6 +101,13 @@ class Encode(models.Model):
     wall_seconds = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it, so the watchdog can tell a dead worker from a slow ffmpeg: the worker
+    # touches ``heartbeat_at`` from its own thread while the task runs ("host:pid" in
+    # ``worker``), ``task_id`` is its task row, ``workdir`` the local folder to remove.
+    worker = models.CharField(max_length=255, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    workdir = models.CharField(max_length=500, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"{self.asset_id}/{self.key}"
@@ -107,7 +116,7 @@ class Encode(models.Model):
 class Rendition(models.Model):
     """One rung of the current encode (``spec`` is ``audio`` or ``<height>p``)."""
 
-    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    asset = models.ForeignKey(get_media_model_string(), on_delete=models.CASCADE, related_name="renditions")
     encode = models.ForeignKey(Encode, on_delete=models.CASCADE, related_name="renditions")
     spec = models.CharField(max_length=16)
     playlist = models.CharField(max_length=500)
@@ -130,7 +139,7 @@ class Rendition(models.Model):
 class Caption(models.Model):
     """A WebVTT caption track in one language (SRT uploads are converted on the way in)."""
 
-    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="captions")
+    asset = models.ForeignKey(get_media_model_string(), on_delete=models.CASCADE, related_name="captions")
     language = models.CharField(_("language"), max_length=12)
     label = models.CharField(_("label"), max_length=64)
     file = models.FileField(_("file"), upload_to="media_pipeline/captions/", max_length=500)
@@ -154,7 +163,9 @@ class TusUpload(models.Model):
     title = models.CharField(max_length=255, blank=True)
     collection_id = models.PositiveIntegerField(null=True, blank=True)
     expires_at = models.DateTimeField()
-    asset = models.ForeignKey(MediaAsset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    asset = models.ForeignKey(
+        get_media_model_string(), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -6,10 +6,11 @@ from . import services
 from .storage import delete_names
 
 
-@task()
-def process_asset(asset_id: int) -> None:
-    """Encode a queued recording (see services.asset_process)."""
-    services.asset_process(asset_id=asset_id)
+@task(takes_context=True)
+def process_asset(context, asset_id: int) -> None:
+    """Encode a queued recording (see services.asset_process); the task's id goes on the
+    encode so that the watchdog can mark this row failed if the worker dies."""
+    services.asset_process(asset_id=asset_id, task_id=str(context.task_result.id))
 
 
 @task()
@@ -20,5 +21,5 @@ def delete_files(names: list[str]) -> None:
 
 @task()
 def requeue_stalled() -> list[int]:
-    """Watchdog run: queue again the jobs that stopped reporting progress."""
+    """Watchdog run: queue again the jobs whose worker died."""
     return services.requeue_stalled()

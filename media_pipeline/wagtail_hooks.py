@@ -1,16 +1,18 @@
 """Admin menu and screens of the pipeline, registered through a viewset."""
 
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from . import admin_views
+from . import admin_views, get_media_model
 
 
 class ProcessingViewSet(ViewSet):
-    """Upload, follow, retry and cancel recordings' processing."""
+    """Upload, follow, retry and cancel recordings' processing; the list is Wagtail's
+    generic index view (pagination, search by title, status filter)."""
 
     name = "media_pipeline_admin"
     url_prefix = "media-pipeline"
@@ -19,9 +21,28 @@ class ProcessingViewSet(ViewSet):
     add_to_admin_menu = True
     menu_order = 310
 
+    @cached_property
+    def index_view(self):
+        return self._index(results_only=False)
+
+    @cached_property
+    def index_results_view(self):
+        return self._index(results_only=True)
+
+    def _index(self, *, results_only: bool):
+        return admin_views.RecordingIndexView.as_view(
+            model=get_media_model(),
+            results_only=results_only,
+            index_url_name=self.get_url_name("index"),
+            index_results_url_name=self.get_url_name("index_results"),
+            add_url_name=self.get_url_name("upload"),
+            edit_url_name="wagtailmedia:edit",
+        )
+
     def get_urlpatterns(self):
         return [
-            path("", admin_views.index, name="index"),
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
             path("upload/", admin_views.upload, name="upload"),
             path("<int:pk>/retry/", admin_views.retry, name="retry"),
             path("<int:pk>/cancel/", admin_views.cancel, name="cancel"),
@@ -44,5 +65,6 @@ def register_viewset():
 
 @hooks.register("register_admin_menu_item")
 def upload_menu_item():
-    return _PermissionMenuItem(_("Upload a recording"), reverse("media_pipeline_admin:upload"), icon_name="upload",
-                               order=311)
+    return _PermissionMenuItem(
+        _("Upload a recording"), reverse("media_pipeline_admin:upload"), icon_name="upload", order=311
+    )

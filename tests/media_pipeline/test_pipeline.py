@@ -88,11 +88,11 @@ def test_long_recording_is_watchable_once_low_rungs_are_stored(two_passes, clips
                                                                django_capture_on_commit_callbacks):
     """Low rungs first: after the first pass the recording plays (audio, 144p, 240p) while it is still
     processing; the second pass adds 360p-720p under the same prefix, and every rung still cuts alike."""
-    from media_pipeline import services
     from media_pipeline.selectors import player_sources
+    from media_pipeline.services import encoding
 
     seen = []
-    real_publish = services._publish
+    real_publish = encoding.publish
 
     def spy(**kwargs):
         real_publish(**kwargs)
@@ -106,7 +106,7 @@ def test_long_recording_is_watchable_once_low_rungs_are_stored(two_passes, clips
             "master": current.current_encode.master.rsplit("/", 1)[1],
         })
 
-    monkeypatch.setattr(services, "_publish", spy)
+    monkeypatch.setattr(encoding, "publish", spy)
     asset = upload(user, clips["hd.mp4"], capture=django_capture_on_commit_callbacks)
     early, final = seen
     assert early == {"final": False, "status": MediaStatus.PROCESSING, "progress": early["progress"],
@@ -125,7 +125,7 @@ def test_failed_second_pass_keeps_the_low_rungs_playable(two_passes, clips, user
                                                          django_capture_on_commit_callbacks):
     """If the high rungs fail, the recording stays watchable in low quality, marked failed with its
     reason, and no file of the unfinished pass is left in storage."""
-    from media_pipeline import ladder, services
+    from media_pipeline import ladder
     from media_pipeline.selectors import player_sources
 
     calls = {"n": 0}
@@ -138,7 +138,7 @@ def test_failed_second_pass_keeps_the_low_rungs_playable(two_passes, clips, user
             args = [*args[:-1], "-bogus-option", args[-1]]
         return args
 
-    monkeypatch.setattr(services.ladder, "command", command)
+    monkeypatch.setattr(ladder, "command", command)
     asset = upload(user, clips["hd.mp4"], capture=django_capture_on_commit_callbacks)
     assert asset.status == MediaStatus.FAILED and asset.error == "encode"
     assert player_sources(asset) is not None

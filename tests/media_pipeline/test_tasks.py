@@ -12,6 +12,7 @@ from django.utils import timezone
 from media_pipeline import services
 from media_pipeline.models import Encode, MediaAsset, MediaStatus, Rendition
 from media_pipeline.selectors import queue_position
+from media_pipeline.services import encoding
 from tests.factories import UserFactory
 
 from .conftest import upload
@@ -80,13 +81,13 @@ def test_cancel_while_processing_stops_ffmpeg_and_publishes_nothing(clips, setti
     """Cancelling during the encode stops ffmpeg at its next report; nothing is stored or published."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     asset = upload(UserFactory(), clips["hd.mp4"], capture=django_capture_on_commit_callbacks)
-    original = services._Tracker.__call__
+    original = encoding._Tracker.__call__
 
     def cancel_then_report(self, progress):
         MediaAsset.objects.filter(pk=self.asset_id).update(status=MediaStatus.CANCELLED)
         return original(self, progress)
 
-    monkeypatch.setattr(services._Tracker, "__call__", cancel_then_report)
+    monkeypatch.setattr(encoding._Tracker, "__call__", cancel_then_report)
     services.asset_process(asset_id=asset.pk)
     asset.refresh_from_db()
     assert asset.status == MediaStatus.CANCELLED
@@ -97,12 +98,15 @@ def test_cancel_while_processing_stops_ffmpeg_and_publishes_nothing(clips, setti
 
 @pytest.mark.django_db
 def test_watchdog_requeues_stalled_job_and_cleans_partial_output(clips, django_capture_on_commit_callbacks):
-    """A job silent for STALL_SECONDS is queued again; its killed encode's partial files are deleted."""
+    """A job whose heartbeat is silent for STALL_SECONDS is queued again; its killed encode's partial
+    files are deleted."""
     asset = upload(UserFactory(), clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
     assert asset.status == MediaStatus.READY
     published = asset.current_encode
-    # Simulate a worker killed mid-job: a running encode with a stored segment, progress long silent.
-    dead = Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/dead")
+    # Simulate a worker on another machine killed mid-job: a running encode with a stored segment,
+    # its heartbeat long silent.
+    dead = Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/dead", worker="elsewhere:1",
+                                 heartbeat_at=timezone.now() - timedelta(hours=1))
     default_storage.save(f"{dead.prefix}/144p/seg_00000.m4s", ContentFile(b"partial"))
     MediaAsset.objects.filter(pk=asset.pk).update(
         status=MediaStatus.PROCESSING, progress=40, progress_at=timezone.now() - timedelta(hours=1)
@@ -145,3 +149,37 @@ def test_delete_removes_files_only_after_commit(clips, django_capture_on_commit_
     for callback in callbacks:
         callback()
     assert not any(default_storage.exists(n) for n in names)
+
+
+@pytest.mark.django_db
+def test_watchdog_leaves_a_quiet_encode_of_a_live_worker_alone(clips, django_capture_on_commit_callbacks):
+    """Progress silent for an hour is no reason: while the worker's heartbeat is fresh and its process
+    alive (this one), the watchdog re-queues nothing; once the heartbeat is old, it does."""
+    import os
+    import socket
+
+    asset = upload(UserFactory(), clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
+    long_ago = timezone.now() - timedelta(hours=1)
+    running = Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/running",
+                                    worker=f"{socket.gethostname()}:{os.getpid()}", heartbeat_at=timezone.now())
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING, progress=0, progress_at=long_ago)
+    assert services.requeue_stalled() == []
+    Encode.objects.filter(pk=running.pk).update(heartbeat_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.requeue_stalled() == [asset.pk]
+
+
+@pytest.mark.django_db
+def test_watchdog_requeues_at_once_when_the_local_worker_process_is_gone(clips, django_capture_on_commit_callbacks):
+    """A worker of this machine whose process has exited is dead even with a fresh heartbeat."""
+    import socket
+    import subprocess
+
+    asset = upload(UserFactory(), clips["odd.mkv"], capture=django_capture_on_commit_callbacks)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/gone",
+                          worker=f"{socket.gethostname()}:{gone.pid}", heartbeat_at=timezone.now())
+    MediaAsset.objects.filter(pk=asset.pk).update(status=MediaStatus.PROCESSING, progress_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.requeue_stalled() == [asset.pk]

