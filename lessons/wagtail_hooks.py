@@ -1,6 +1,7 @@
 """Quizzes in the Wagtail admin: a snippet viewset with the questions inline."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,3 +19,15 @@ class QuizViewSet(SnippetViewSet):
 
 
 register_snippet(QuizViewSet)
+
+
+@hooks.register("before_serve_document")
+def protect_lesson_videos(document, request):
+    """Wagtail's own ``/documents/<id>/<name>`` serves a lesson's video document only to
+    those who may follow a lesson that plays it (the lesson's own access rule)."""
+    from django.http import Http404
+
+    from .selectors import document_video_access
+
+    if document_video_access(document=document, request=request) == "denied":
+        raise Http404
