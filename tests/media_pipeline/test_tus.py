@@ -166,3 +166,40 @@ def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storag
         assert fh.read() == data, "the original is kept, byte for byte"
     assert not tus.part_path(upload).exists()
     assert tus.pending_part(asset) is None
+
+
+def test_chunk_past_upload_length_refused_before_writing_then_retry_completes(tc, clips,
+                                                                            django_capture_on_commit_callbacks):
+    """A PATCH carrying the rest of the file plus 5,000 extra bytes is refused with 413 before a byte
+    is written: HEAD still gives the previous offset and no recording exists. The correct retry
+    (the rest, nothing more) completes the upload and creates the recording."""
+    data = clips["landscape.mp4"].read_bytes()
+    url = create(tc, len(data))["Location"]
+    assert patch(tc, url, 0, data[:4000]).status_code == 204
+    refused = patch(tc, url, 4000, data[4000:] + b"\0" * 5000)
+    assert refused.status_code == 413
+    upload = TusUpload.objects.get()
+    assert tc.head(url, headers=T)["Upload-Offset"] == "4000"
+    assert tus.part_path(upload).stat().st_size == 4000
+    upload.refresh_from_db()
+    assert upload.asset_id is None and upload.offset == 4000
+    with django_capture_on_commit_callbacks(execute=False):
+        done = patch(tc, url, 4000, data[4000:])
+    assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    upload.refresh_from_db()
+    assert upload.asset_id is not None
+    with upload.asset.file.open("rb") as fh:
+        assert fh.read() == data
+
+
+def test_chunked_body_past_upload_length_is_undone(tc):
+    """A body without Content-Length (chunked) that runs past Upload-Length is refused too, and what
+    it wrote is cut off again: the offset stays where it was."""
+    url = create(tc, 100)["Location"]
+    upload = TusUpload.objects.get()
+    assert patch(tc, url, 0, b"x" * 40).status_code == 204
+    with pytest.raises(tus.TusError) as error:
+        tus.upload_append(upload=upload, offset=40, stream=io.BytesIO(b"y" * 70), content_length=None)
+    assert error.value.status == 413
+    assert tus.part_path(upload).read_bytes() == b"x" * 40
+    assert tc.head(url, headers=T)["Upload-Offset"] == "40"
