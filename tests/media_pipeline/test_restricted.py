@@ -235,3 +235,74 @@ def test_public_recording_still_plays_for_anyone_and_is_cacheable(restricted, wh
     if where == "local":
         response = anonymous.get(player["mp4"])
         assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_lesson_video_ranges_are_streamed_in_bounded_chunks(restricted, where, monkeypatch):
+    """A byte range larger than the read chunk comes back streamed, chunk by chunk (never the
+    whole range in memory), with exactly the requested bytes and Content-Range."""
+    if where == "s3":
+        pytest.skip("on S3 the document is a redirect to a presigned URL: S3 answers the range")
+    from media_pipeline import delivery
+
+    monkeypatch.setattr(delivery, "CHUNK_SIZE", 4096)
+    document = restricted["document"]
+    with document.file.open("rb") as fh:
+        data = fh.read()
+    assert len(data) > 4 * 4096
+    first, last = 1000, 1000 + 3 * 4096 + 17
+    response = _client(restricted["enrolled"]).get(f"/learn/video/{document.pk}/", headers={"Range": f"bytes={first}-{last}"})
+    assert response.status_code == 206 and response.streaming
+    assert response["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
+    assert response["Content-Length"] == str(last - first + 1)
+    chunks = list(response.streaming_content)
+    assert len(chunks) == 4 and max(len(c) for c in chunks) <= 4096
+    assert b"".join(chunks) == data[first : last + 1]
+    assert _client(restricted["enrolled"]).get(
+        f"/learn/video/{document.pk}/", headers={"Range": f"bytes={len(data)}-"}).status_code == 416
+
+
+def test_protect_command_moves_files_stored_before_protection(where, tmp_path, settings):
+    """Files stored under MEDIA_ROOT before the upgrade move to the protected folder under the same
+    name (the database needs no change); on S3 their objects become private. A second run does nothing."""
+    from django.core.management import call_command
+
+    if where == "local":
+        old = Path(settings.MEDIA_ROOT) / "media_pipeline" / "originals" / "old.mp4"
+        old.parent.mkdir(parents=True, exist_ok=True)
+        old.write_bytes(b"old bytes")
+        public = Path(settings.MEDIA_ROOT) / "images" / "kept.jpg"
+        public.parent.mkdir(parents=True, exist_ok=True)
+        public.write_bytes(b"jpg")
+        call_command("media_protect_files")
+        assert not old.exists() and public.exists()
+        with default_storage.open("media_pipeline/originals/old.mp4") as fh:
+            assert fh.read() == b"old bytes"
+        assert _public_media("media_pipeline/originals/old.mp4") == 404
+    else:
+        client, bucket = default_storage.connection.meta.client, default_storage.bucket_name
+        client.put_object(Bucket=bucket, Key="documents/old.pdf", Body=b"%PDF", ACL="public-read")
+        assert _unsigned_s3("documents/old.pdf") == 200
+        call_command("media_protect_files")
+        assert _unsigned_s3("documents/old.pdf") == 403
+    from io import StringIO
+
+    out = StringIO()
+    call_command("media_protect_files", stdout=out)
+    assert "moved: 0" in out.getvalue()
+
+
+def test_deployment_docs_match_the_storage(settings):
+    """README's nginx block serves /media/ from MEDIA_ROOT only and sends protected files from an
+    internal location aliasing PROTECTED_MEDIA_ROOT (var/protected beside var/media), which the
+    public alias does not contain; the ACCEL_REDIRECT setting named there is that location."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    block = re.search(r"```nginx\n(.*?)```", readme, re.S).group(1)
+    aliases = dict(re.findall(r"location (\S+)\s*\{[^}]*?alias (\S+?);", block))
+    assert aliases["/media/"] == "/srv/takwin/var/media/"
+    assert aliases["/_protected/"] == "/srv/takwin/var/protected/"
+    assert re.search(r"location /_protected/\s*\{\s*internal;", block)
+    assert not aliases["/_protected/"].startswith(aliases["/media/"])
+    settings.MEDIA_ROOT = "/srv/takwin/var/media"
+    settings.PROTECTED_MEDIA_ROOT = ""
+    assert str(protected_root()) + "/" == aliases["/_protected/"]
+    assert 'MEDIA_PIPELINE_ACCEL_REDIRECT = "/_protected/"' in readme or "MEDIA_PIPELINE_ACCEL_REDIRECT=/_protected/" in readme
