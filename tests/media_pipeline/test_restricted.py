@@ -306,3 +306,28 @@ def test_deployment_docs_match_the_storage(settings):
     settings.PROTECTED_MEDIA_ROOT = ""
     assert str(protected_root()) + "/" == aliases["/_protected/"]
     assert 'MEDIA_PIPELINE_ACCEL_REDIRECT = "/_protected/"' in readme or "MEDIA_PIPELINE_ACCEL_REDIRECT=/_protected/" in readme
+
+
+def test_behind_cloudfront_protected_files_get_signed_cdn_urls(moto_server):
+    """With a CDN domain and a CloudFront key, protected names get CloudFront signed URLs (expiring
+    as asked) on the CDN domain, public names plain CDN URLs: the edge can refuse unsigned requests
+    for recordings and documents while caching one copy per object."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from media_pipeline.storage import ProtectedS3Storage
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    store = ProtectedS3Storage(
+        bucket_name=moto_server["bucket"], endpoint_url=moto_server["url"], access_key="test", secret_key="test",
+        region_name="us-east-1", custom_domain="cdn.takwin.example.ma", cloudfront_key_id="K2TEST", cloudfront_key=pem,
+        querystring_auth=False,
+    )
+    before = int(time.time())
+    signed = store.url("media_pipeline/1/abc/360p/seg_00000.m4s", expire=600)
+    assert signed.startswith("https://cdn.takwin.example.ma/media_pipeline/1/abc/360p/seg_00000.m4s?")
+    assert "Key-Pair-Id=K2TEST" in signed and "Signature=" in signed
+    expires = int(re.search(r"Expires=(\d+)", signed).group(1))
+    assert before + 595 <= expires <= int(time.time()) + 605
+    assert store.url("images/photo.jpg") == "https://cdn.takwin.example.ma/images/photo.jpg"
