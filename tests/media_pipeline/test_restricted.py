@@ -331,3 +331,14 @@ def test_behind_cloudfront_protected_files_get_signed_cdn_urls(moto_server):
     expires = int(re.search(r"Expires=(\d+)", signed).group(1))
     assert before + 595 <= expires <= int(time.time()) + 605
     assert store.url("images/photo.jpg") == "https://cdn.takwin.example.ma/images/photo.jpg"
+
+
+def test_system_check_refuses_a_protected_folder_inside_the_public_one(settings, tmp_path):
+    """`manage.py check` fails when PROTECTED_MEDIA_ROOT sits inside MEDIA_ROOT (it would be public)."""
+    from media_pipeline.checks import check_protected_storage
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PROTECTED_MEDIA_ROOT = ""
+    assert check_protected_storage(None) == []
+    settings.PROTECTED_MEDIA_ROOT = str(tmp_path / "media" / "protected")
+    assert [e.id for e in check_protected_storage(None)] == ["media_pipeline.E003"]
