@@ -111,7 +111,8 @@ def lessons_playing_document(document_id: int) -> list[LessonPage]:
 
     wanted = int(document_id)
     # A textual match narrows the candidates in SQL; the raw blocks decide.
-    candidates = LessonPage.objects.annotate(body_text=Cast("body", TextField())).filter(body_text__contains=str(wanted))
+    candidates = LessonPage.objects.annotate(body_text=Cast("body", TextField()))
+    candidates = candidates.filter(body_text__contains=str(wanted))
     found = []
     for lesson in candidates:
         for block in lesson.body.raw_data:

@@ -40,15 +40,19 @@ def check_protected_storage(app_configs, **kwargs):
     if isinstance(default_storage, ProtectedFileSystemStorage):
         public, protected = Path(settings.MEDIA_ROOT).resolve(), protected_root().resolve()
         if protected == public or protected.is_relative_to(public) or public.is_relative_to(protected):
-            errors.append(Error(
-                f"PROTECTED_MEDIA_ROOT ({protected}) overlaps MEDIA_ROOT ({public}), which is served publicly.",
-                hint="Set DJANGO_PROTECTED_MEDIA_ROOT to a folder outside the media folder (default: var/protected).",
-                id="media_pipeline.E003",
-            ))
+            errors.append(
+                Error(
+                    f"PROTECTED_MEDIA_ROOT ({protected}) overlaps MEDIA_ROOT ({public}), which is served publicly.",
+                    hint="Set DJANGO_PROTECTED_MEDIA_ROOT to a folder outside the media folder (default: var/protected).",
+                    id="media_pipeline.E003",
+                )
+            )
     elif settings.STORAGES["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage":
-        errors.append(Warning(
-            "The default storage is a plain FileSystemStorage: recordings and documents would be public.",
-            hint="Use media_pipeline.storage.ProtectedFileSystemStorage (or ProtectedS3Storage on S3).",
-            id="media_pipeline.W004",
-        ))
+        errors.append(
+            Warning(
+                "The default storage is a plain FileSystemStorage: recordings and documents would be public.",
+                hint="Use media_pipeline.storage.ProtectedFileSystemStorage (or ProtectedS3Storage on S3).",
+                id="media_pipeline.W004",
+            )
+        )
     return errors

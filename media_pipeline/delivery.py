@@ -171,8 +171,12 @@ def master_text(asset, *, variant_uri, subtitle_uri) -> str:
     audio = next((r for r in renditions if r.spec == "audio"), None)
     variants = [
         {
-            "uri": variant_uri(r), "bandwidth": r.bandwidth, "average_bandwidth": r.average_bandwidth,
-            "width": r.width, "height": r.height, "codecs": r.codecs,
+            "uri": variant_uri(r),
+            "bandwidth": r.bandwidth,
+            "average_bandwidth": r.average_bandwidth,
+            "width": r.width,
+            "height": r.height,
+            "codecs": r.codecs,
             "frame_rate": r.frame_rate,
         }
         for r in renditions
@@ -180,8 +184,11 @@ def master_text(asset, *, variant_uri, subtitle_uri) -> str:
     ]
     audio_entry = None
     if audio:
-        audio_entry = {"uri": variant_uri(audio), "bandwidth": audio.bandwidth,
-                       "average_bandwidth": audio.average_bandwidth}
+        audio_entry = {
+            "uri": variant_uri(audio),
+            "bandwidth": audio.bandwidth,
+            "average_bandwidth": audio.average_bandwidth,
+        }
     subtitles = _subtitle_entries(asset, subtitle_uri) if variants else []
     return ladder.master_playlist(variants, audio_entry, subtitles=subtitles)
 
@@ -189,11 +196,19 @@ def master_text(asset, *, variant_uri, subtitle_uri) -> str:
 def subtitle_playlist(*, duration: float, vtt_uri: str) -> str:
     """A one-segment subtitle media playlist: the whole WebVTT file spans the recording."""
     seconds = max(duration, 0.001)
-    return "\n".join([
-        "#EXTM3U", "#EXT-X-VERSION:7", f"#EXT-X-TARGETDURATION:{math.ceil(seconds)}",
-        "#EXT-X-MEDIA-SEQUENCE:0", "#EXT-X-PLAYLIST-TYPE:VOD", f"#EXTINF:{seconds:.3f},", vtt_uri,
-        "#EXT-X-ENDLIST", "",
-    ])
+    return "\n".join(
+        [
+            "#EXTM3U",
+            "#EXT-X-VERSION:7",
+            f"#EXT-X-TARGETDURATION:{math.ceil(seconds)}",
+            "#EXT-X-MEDIA-SEQUENCE:0",
+            "#EXT-X-PLAYLIST-TYPE:VOD",
+            f"#EXTINF:{seconds:.3f},",
+            vtt_uri,
+            "#EXT-X-ENDLIST",
+            "",
+        ]
+    )
 
 
 def rewrite_playlist(text: str, *, resolve) -> str:

@@ -81,8 +81,12 @@ def upload_create(*, user, length: int, metadata: dict[str, str], collection_id:
     except ValidationError as exc:
         raise TusError(415, str(REASONS["extension"])) from exc
     upload = TusUpload.objects.create(
-        user=user, length=length, filename=filename[:255], title=(metadata.get("title") or "")[:255],
-        collection_id=collection_id, expires_at=_expiry(),
+        user=user,
+        length=length,
+        filename=filename[:255],
+        title=(metadata.get("title") or "")[:255],
+        collection_id=collection_id,
+        expires_at=_expiry(),
     )
     part_path(upload).touch()
     return upload
@@ -187,11 +191,22 @@ def upload_finish(*, upload: TusUpload):
     try:
         if local:
             with open(path, "rb") as fh:
-                asset = asset_create(user=upload.user, file=_PartFile(fh, name=upload.filename),
-                                     filename=upload.filename, title=upload.title, collection=collection)
+                asset = asset_create(
+                    user=upload.user,
+                    file=_PartFile(fh, name=upload.filename),
+                    filename=upload.filename,
+                    title=upload.title,
+                    collection=collection,
+                )
         else:
-            asset = asset_create(user=upload.user, file=None, filename=upload.filename, title=upload.title,
-                                 collection=collection, size=path.stat().st_size)
+            asset = asset_create(
+                user=upload.user,
+                file=None,
+                filename=upload.filename,
+                title=upload.title,
+                collection=collection,
+                size=path.stat().st_size,
+            )
     except ValidationError as exc:
         raise TusError(400, " ".join(exc.messages)) from exc
     upload.asset = asset

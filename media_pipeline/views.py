@@ -47,7 +47,9 @@ def _tus_error(error: tus.TusError) -> HttpResponse:
 
 def _options() -> HttpResponse:
     return _tus_response(
-        204, Tus_Version=TUS_VERSION, Tus_Extension="creation,termination,expiration",
+        204,
+        Tus_Version=TUS_VERSION,
+        Tus_Extension="creation,termination,expiration",
         Tus_Max_Size=setting("MAX_UPLOAD_SIZE"),
     )
 
@@ -79,14 +81,17 @@ def tus_collection(request):
         metadata = tus.parse_metadata(request.headers.get("Upload-Metadata", ""))
         collection = metadata.get("collection")
         upload = tus.upload_create(
-            user=request.user, length=_int_header(request, "Upload-Length"), metadata=metadata,
+            user=request.user,
+            length=_int_header(request, "Upload-Length"),
+            metadata=metadata,
             collection_id=int(collection) if collection and collection.isdigit() else None,
         )
     except tus.TusError as error:
         return _tus_error(error)
     location = request.build_absolute_uri(reverse("media_pipeline:tus_upload", args=[upload.key]))
-    return _tus_response(201, Location=location, Upload_Expires=http_date(upload.expires_at.timestamp()),
-                         Upload_Offset=0)
+    return _tus_response(
+        201, Location=location, Upload_Expires=http_date(upload.expires_at.timestamp()), Upload_Offset=0
+    )
 
 
 def tus_upload(request, key):
@@ -103,19 +108,29 @@ def tus_upload(request, key):
         if request.method == "HEAD":
             if upload.expires_at < timezone.now() and not upload.asset_id:
                 raise tus.TusError(410, "This upload has expired")
-            return _tus_response(200, Upload_Offset=tus.upload_offset(upload), Upload_Length=upload.length,
-                                 Upload_Expires=http_date(upload.expires_at.timestamp()),
-                                 **_asset_headers(upload))
+            return _tus_response(
+                200,
+                Upload_Offset=tus.upload_offset(upload),
+                Upload_Length=upload.length,
+                Upload_Expires=http_date(upload.expires_at.timestamp()),
+                **_asset_headers(upload),
+            )
         if request.method == "PATCH":
             if request.content_type != "application/offset+octet-stream":
                 raise tus.TusError(415, "Content-Type must be application/offset+octet-stream")
             length = request.headers.get("Content-Length")
             offset = tus.upload_append(
-                upload=upload, offset=_int_header(request, "Upload-Offset"), stream=request,
+                upload=upload,
+                offset=_int_header(request, "Upload-Offset"),
+                stream=request,
                 content_length=int(length) if length and length.isdigit() else None,
             )
-            return _tus_response(204, Upload_Offset=offset, Upload_Expires=http_date(upload.expires_at.timestamp()),
-                                 **_asset_headers(upload))
+            return _tus_response(
+                204,
+                Upload_Offset=offset,
+                Upload_Expires=http_date(upload.expires_at.timestamp()),
+                **_asset_headers(upload),
+            )
         if request.method == "DELETE":
             tus.upload_terminate(upload=upload)
             return _tus_response(204)
@@ -127,16 +142,17 @@ def tus_upload(request, key):
 def _asset_headers(upload) -> dict:
     if not upload.asset_id:
         return {}
-    return {"Media_Id": upload.asset_id,
-            "Media_Status_Url": reverse("media_pipeline:status", args=[upload.asset_id])}
+    return {"Media_Id": upload.asset_id, "Media_Status_Url": reverse("media_pipeline:status", args=[upload.asset_id])}
 
 
 @require_GET
 def status(request, pk: int):
     """JSON state of one recording for its uploader or an editor."""
     asset = get_object_or_404(get_media_model(), pk=pk)
-    if not (request.user.is_authenticated and (asset.uploaded_by_user_id == request.user.pk
-                                               or request.user.has_perm("media_pipeline.change_mediaasset"))):
+    if not (
+        request.user.is_authenticated
+        and (asset.uploaded_by_user_id == request.user.pk or request.user.has_perm("media_pipeline.change_mediaasset"))
+    ):
         raise Http404
     return JsonResponse(status_payload(asset))
 
@@ -147,12 +163,16 @@ def my_recordings(request):
     if not can_upload(request.user):
         raise PermissionDenied
     assets = list(assets_of_user(request.user).select_related("current_encode")[:100])
-    return render(request, "media_pipeline/my_recordings.html", {
-        "assets": [(a, status_payload(a)) for a in assets],
-        "tus_endpoint": reverse("media_pipeline:tus"),
-        "chunk_size": setting("CHUNK_SIZE"),
-        "max_size": setting("MAX_UPLOAD_SIZE"),
-    })
+    return render(
+        request,
+        "media_pipeline/my_recordings.html",
+        {
+            "assets": [(a, status_payload(a)) for a in assets],
+            "tus_endpoint": reverse("media_pipeline:tus"),
+            "chunk_size": setting("CHUNK_SIZE"),
+            "max_size": setting("MAX_UPLOAD_SIZE"),
+        },
+    )
 
 
 @login_required
@@ -161,7 +181,11 @@ def watch(request, pk: int):
     asset = get_object_or_404(get_media_model().objects.select_related("current_encode"), pk=pk)
     if asset.uploaded_by_user_id != request.user.pk and not request.user.has_perm("media_pipeline.change_mediaasset"):
         raise Http404
-    return render(request, "media_pipeline/watch.html", {"asset": asset, "player": player_sources(asset, signed=True, user=request.user)})
+    return render(
+        request,
+        "media_pipeline/watch.html",
+        {"asset": asset, "player": player_sources(asset, signed=True, user=request.user)},
+    )
 
 
 # --- delivery: master playlists with subtitles, playback tokens -----------------------
@@ -248,8 +272,9 @@ def hls_subtitles(request, token: str, language: str):
     caption = asset.captions.filter(language=language).first()
     if caption is None:
         raise Http404
-    vtt = delivery.signed_file_url(caption.file.name, token=token, encode_prefix=encode.prefix,
-                                   seconds=delivery.token_lifetime(asset))
+    vtt = delivery.signed_file_url(
+        caption.file.name, token=token, encode_prefix=encode.prefix, seconds=delivery.token_lifetime(asset)
+    )
     return _playlist_response(delivery.subtitle_playlist(duration=float(asset.duration or 0), vtt_uri=vtt), grant)
 
 

@@ -116,7 +116,9 @@ def test_signed_playback_rewrites_every_reference(client, ready):
     init = re.search(r'#EXT-X-MAP:URI="([^"]+)"', text).group(1)
     segments = [uri for _, uri in parse_playlist(text)]
     assert segments and all("/f/" in uri for uri in segments + [init])
-    rendition = ready.renditions.get(playlist__endswith=variants[0]["uri"].rsplit("/", 1)[1].replace(".m3u8", "/index.m3u8"))
+    rendition = ready.renditions.get(
+        playlist__endswith=variants[0]["uri"].rsplit("/", 1)[1].replace(".m3u8", "/index.m3u8")
+    )
     folder = rendition.playlist.rsplit("/", 1)[0]
     _, first = _get(client, segments[0])
     with default_storage.open(f"{folder}/{segments[0].rsplit('/', 1)[1]}", "rb") as fh:
@@ -163,8 +165,9 @@ def test_token_of_a_replaced_encode_is_gone(client, ready, django_capture_on_com
     assert client.get(player_sources(ready, signed=True)["master"]).status_code == 200
 
 
-def test_signed_playback_on_s3_presigns_each_segment(client, trainer, clips, s3_storage,
-                                                     django_capture_on_commit_callbacks):
+def test_signed_playback_on_s3_presigns_each_segment(
+    client, trainer, clips, s3_storage, django_capture_on_commit_callbacks
+):
     """On S3 every segment URL is a presigned GET, valid for the token's lifetime, that the S3 server serves.
     (moto's server does not verify signatures, so refusal of a forged one is S3's job, not checked here.)"""
     asset = upload(trainer, clips["landscape.mp4"], capture=django_capture_on_commit_callbacks)

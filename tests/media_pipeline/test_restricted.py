@@ -99,7 +99,9 @@ def _crawl(client: Client, player: dict) -> dict[str, int]:
         return body.decode("utf-8", "replace") if status == 200 else ""
 
     master = get(player["master"])
-    playlists = [v["uri"] for v in master_variants(master)] + re.findall(r'TYPE=(?:AUDIO|SUBTITLES)[^\n]*URI="([^"]+)"', master)
+    playlists = [v["uri"] for v in master_variants(master)] + re.findall(
+        r'TYPE=(?:AUDIO|SUBTITLES)[^\n]*URI="([^"]+)"', master
+    )
     for url in playlists:
         text = get(url)
         for init in re.findall(r'#EXT-X-MAP:URI="([^"]+)"', text):
@@ -152,8 +154,9 @@ def test_enrolled_learner_fetches_every_file(restricted, where):
     assert len(segments) > renditions * 2, "media segments of every rung were fetched"
     assert sum("init" in u for u in seen) == renditions, "one init segment per rung (audio included)"
     if where == "s3":
-        assert all(u.startswith(default_storage.endpoint_url) and "X-Amz-Signature=" in u
-                   for u in seen if "/hls/" not in u), "on S3 every file is a presigned GET"
+        assert all(
+            u.startswith(default_storage.endpoint_url) and "X-Amz-Signature=" in u for u in seen if "/hls/" not in u
+        ), "on S3 every file is a presigned GET"
 
 
 def test_anonymous_stranger_and_expired_token_get_nothing(restricted, where):
@@ -191,11 +194,15 @@ def test_anonymous_stranger_and_expired_token_get_nothing(restricted, where):
         else:
             assert _unsigned_s3(name) == 403, name
             grants = default_storage.connection.meta.client.get_object_acl(
-                Bucket=default_storage.bucket_name, Key=default_storage._normalize_name(name))["Grants"]
+                Bucket=default_storage.bucket_name, Key=default_storage._normalize_name(name)
+            )["Grants"]
             assert not [g for g in grants if "AllUsers" in g["Grantee"].get("URI", "")], (name, grants)
     # A token opens nothing outside the encode: not the original.
     token = player["master"].split("/hls/")[1].split("/")[0]
-    assert _client(enrolled).get(f"/media-pipeline/hls/{token}/f/../originals/{Path(asset.file.name).name}").status_code == 404
+    assert (
+        _client(enrolled).get(f"/media-pipeline/hls/{token}/f/../originals/{Path(asset.file.name).name}").status_code
+        == 404
+    )
 
 
 def test_lesson_video_document_follows_the_lessons_access(restricted, where):
@@ -250,15 +257,21 @@ def test_lesson_video_ranges_are_streamed_in_bounded_chunks(restricted, where, m
         data = fh.read()
     assert len(data) > 4 * 4096
     first, last = 1000, 1000 + 3 * 4096 + 17
-    response = _client(restricted["enrolled"]).get(f"/learn/video/{document.pk}/", headers={"Range": f"bytes={first}-{last}"})
+    response = _client(restricted["enrolled"]).get(
+        f"/learn/video/{document.pk}/", headers={"Range": f"bytes={first}-{last}"}
+    )
     assert response.status_code == 206 and response.streaming
     assert response["Content-Range"] == f"bytes {first}-{last}/{len(data)}"
     assert response["Content-Length"] == str(last - first + 1)
     chunks = list(response.streaming_content)
     assert len(chunks) == 4 and max(len(c) for c in chunks) <= 4096
     assert b"".join(chunks) == data[first : last + 1]
-    assert _client(restricted["enrolled"]).get(
-        f"/learn/video/{document.pk}/", headers={"Range": f"bytes={len(data)}-"}).status_code == 416
+    assert (
+        _client(restricted["enrolled"])
+        .get(f"/learn/video/{document.pk}/", headers={"Range": f"bytes={len(data)}-"})
+        .status_code
+        == 416
+    )
 
 
 def test_protect_command_moves_files_stored_before_protection(where, tmp_path, settings):
@@ -305,7 +318,10 @@ def test_deployment_docs_match_the_storage(settings):
     settings.MEDIA_ROOT = "/srv/takwin/var/media"
     settings.PROTECTED_MEDIA_ROOT = ""
     assert str(protected_root()) + "/" == aliases["/_protected/"]
-    assert 'MEDIA_PIPELINE_ACCEL_REDIRECT = "/_protected/"' in readme or "MEDIA_PIPELINE_ACCEL_REDIRECT=/_protected/" in readme
+    assert (
+        'MEDIA_PIPELINE_ACCEL_REDIRECT = "/_protected/"' in readme
+        or "MEDIA_PIPELINE_ACCEL_REDIRECT=/_protected/" in readme
+    )
 
 
 def test_behind_cloudfront_protected_files_get_signed_cdn_urls(moto_server):
@@ -318,10 +334,17 @@ def test_behind_cloudfront_protected_files_get_signed_cdn_urls(moto_server):
     from media_pipeline.storage import ProtectedS3Storage
 
     pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
     store = ProtectedS3Storage(
-        bucket_name=moto_server["bucket"], endpoint_url=moto_server["url"], access_key="test", secret_key="test",
-        region_name="us-east-1", custom_domain="cdn.takwin.example.ma", cloudfront_key_id="K2TEST", cloudfront_key=pem,
+        bucket_name=moto_server["bucket"],
+        endpoint_url=moto_server["url"],
+        access_key="test",
+        secret_key="test",
+        region_name="us-east-1",
+        custom_domain="cdn.takwin.example.ma",
+        cloudfront_key_id="K2TEST",
+        cloudfront_key=pem,
         querystring_auth=False,
     )
     before = int(time.time())

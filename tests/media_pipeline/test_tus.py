@@ -27,13 +27,20 @@ def meta(**values) -> str:
 
 
 def create(tc, length, filename="ورشة.mp4", title="ورشة التخطيط"):
-    return tc.post("/media-pipeline/tus/", headers={**T, "Upload-Length": str(length),
-                                                    "Upload-Metadata": meta(filename=filename, title=title)})
+    return tc.post(
+        "/media-pipeline/tus/",
+        headers={**T, "Upload-Length": str(length), "Upload-Metadata": meta(filename=filename, title=title)},
+    )
 
 
 def patch(tc, url, offset, data):
-    return tc.generic("PATCH", url, data=data, content_type="application/offset+octet-stream",
-                      headers={**T, "Upload-Offset": str(offset)})
+    return tc.generic(
+        "PATCH",
+        url,
+        data=data,
+        content_type="application/offset+octet-stream",
+        headers={**T, "Upload-Offset": str(offset)},
+    )
 
 
 def test_options_announces_extensions(tc):
@@ -54,8 +61,9 @@ def test_upload_interrupted_then_resumed_becomes_ready(tc, clips, django_capture
     assert patch(tc, url, 0, data[:10_000])["Upload-Offset"] == "10000"
     upload = TusUpload.objects.get()
     # The connection drops halfway through the next chunk: the server keeps what arrived.
-    lost = tus.upload_append(upload=upload, offset=10_000, stream=io.BytesIO(data[10_000:30_000]),
-                             content_length=len(data) - 10_000)
+    lost = tus.upload_append(
+        upload=upload, offset=10_000, stream=io.BytesIO(data[10_000:30_000]), content_length=len(data) - 10_000
+    )
     assert lost == 30_000
     head = tc.head(url, headers=T)
     assert head.status_code == 200 and head["Upload-Offset"] == "30000" and head["Upload-Length"] == str(len(data))
@@ -76,10 +84,16 @@ def test_wrong_offset_version_and_type_are_refused(tc):
     """409 on a mismatched offset, 412 without Tus-Resumable, 415 on a wrong content type."""
     url = create(tc, 100)["Location"]
     assert patch(tc, url, 5, b"x").status_code == 409
-    assert tc.generic("PATCH", url, data=b"x", content_type="application/offset+octet-stream",
-                      headers={"Upload-Offset": "0"}).status_code == 412
-    assert tc.generic("PATCH", url, data=b"x", content_type="text/plain",
-                      headers={**T, "Upload-Offset": "0"}).status_code == 415
+    assert (
+        tc.generic(
+            "PATCH", url, data=b"x", content_type="application/offset+octet-stream", headers={"Upload-Offset": "0"}
+        ).status_code
+        == 412
+    )
+    assert (
+        tc.generic("PATCH", url, data=b"x", content_type="text/plain", headers={**T, "Upload-Offset": "0"}).status_code
+        == 415
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,8 +158,7 @@ def test_oversized_chunk_refused(tc, settings):
     assert patch(tc, url, 0, b"x" * 11).status_code == 413
 
 
-def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storage,
-                                                            django_capture_on_commit_callbacks):
+def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storage, django_capture_on_commit_callbacks):
     """On S3 the request that completes an upload copies nothing: the asset only reserves its name; the
     worker stores the original from the part file, encodes it, then removes the part file."""
     data = clips["landscape.mp4"].read_bytes()
@@ -168,8 +181,9 @@ def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storag
     assert tus.pending_part(asset) is None
 
 
-def test_chunk_past_upload_length_refused_before_writing_then_retry_completes(tc, clips,
-                                                                            django_capture_on_commit_callbacks):
+def test_chunk_past_upload_length_refused_before_writing_then_retry_completes(
+    tc, clips, django_capture_on_commit_callbacks
+):
     """A PATCH carrying the rest of the file plus 5,000 extra bytes is refused with 413 before a byte
     is written: HEAD still gives the previous offset and no recording exists. The correct retry
     (the rest, nothing more) completes the upload and creates the recording."""
