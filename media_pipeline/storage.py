@@ -80,7 +80,8 @@ class ProtectedFileSystemStorage(FileSystemStorage):
         if is_protected(name):
             from django.urls import reverse
 
-            return reverse("media_pipeline:protected_file", args=[filepath_to_uri(name).lstrip("/")])
+            # reverse() quotes the name itself (Arabic file names included).
+            return reverse("media_pipeline:protected_file", args=[str(name).replace("\\", "/").lstrip("/")])
         return super().url(name)
 
 

@@ -365,3 +365,21 @@ def test_system_check_refuses_a_protected_folder_inside_the_public_one(settings,
     assert check_protected_storage(None) == []
     settings.PROTECTED_MEDIA_ROOT = str(tmp_path / "media" / "protected")
     assert [e.id for e in check_protected_storage(None)] == ["media_pipeline.E003"]
+
+
+def test_staff_link_to_a_protected_file_serves_only_those_who_manage_it():
+    """The storage's URL of a protected name (wagtailmedia's admin link to an original) serves the
+    file to an editor holding the prefix's permission, Arabic name included, and 404 to a learner."""
+    from django.contrib.auth.models import Permission
+    from django.core.files.base import ContentFile
+
+    name = default_storage.save("media_pipeline/originals/ورشة التخطيط.mp4", ContentFile(b"original bytes"))
+    url = default_storage.url(name)
+    assert url.startswith("/media-pipeline/protected/")
+    editor, learner = UserFactory(), UserFactory()
+    editor.user_permissions.add(Permission.objects.get(codename="change_mediaasset"))
+    response = _client(editor).get(url)
+    assert response.status_code == 200 and _body(response) == b"original bytes"
+    assert response["Content-Disposition"] == "attachment"
+    assert _client(learner).get(url).status_code == 404
+    assert _client().get(url).status_code == 404
