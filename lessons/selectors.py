@@ -275,3 +275,43 @@ def attempt_result_data(*, attempt: QuizAttempt) -> dict:
         "course": lesson_course(attempt.lesson),
         "left": (attempt.quiz.max_attempts - used) if attempt.quiz.max_attempts else None,
     }
+
+
+def lessons_playing_document(document_id: int) -> list[LessonPage]:
+    """Lessons (live or draft) whose video block plays this document (an MP4 made
+    before the media pipeline). Read from the bodies themselves, not Wagtail's
+    reference index, which a task updates later: a new lesson is protected at once."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    wanted = int(document_id)
+    # A textual match narrows the candidates in SQL; the raw blocks decide.
+    candidates = LessonPage.objects.annotate(body_text=Cast("body", TextField()))
+    candidates = candidates.filter(body_text__contains=str(wanted))
+    found = []
+    for lesson in candidates:
+        for block in lesson.body.raw_data:
+            value = block["value"] if isinstance(block["value"], dict) else {}
+            if block["type"] == "video" and str(value.get("video") or "") == str(wanted):
+                found.append(lesson)
+                break
+    return found
+
+
+def document_video_access(*, document, request) -> str:
+    """Whether the viewer of ``request`` may fetch ``document`` as a lesson's video:
+    ``free`` when no lesson plays it, ``ok`` when they may follow one of those lessons
+    (enrolled, lesson unlocked, the page's view restrictions passed; editors always),
+    ``denied`` otherwise."""
+    lessons = lessons_playing_document(document.pk)
+    if not lessons:
+        return "free"
+    user = request.user
+    if can_manage(user):
+        return "ok"
+    for lesson in lessons:
+        if not lesson.live or not all(r.accept_request(request) for r in lesson.get_view_restrictions()):
+            continue
+        if lesson_access(lesson=lesson, user=user)["access"] == "ok":
+            return "ok"
+    return "denied"

@@ -2,12 +2,11 @@
 
 import json
 import mimetypes
-import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -96,48 +95,34 @@ def _progress_heartbeat(request, lesson_id: int):
     })
 
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
-
-
-@login_required
 @require_GET
 def video_file(request, document_id: int):
-    """A lesson video file with HTTP Range support, so that players can seek and resume.
+    """A lesson's MP4 document, for those who may follow a lesson that plays it (the
+    same access as the lesson: enrolment, unlocked, view restrictions; editors always),
+    404 for anyone else. Byte ranges are streamed in bounded chunks so that players can
+    seek; on remote storage, a redirect to the file's short-lived signed URL."""
+    from media_pipeline.delivery import ranged_file_response
+    from media_pipeline.storage import is_local
 
-    Django's own file serving answers no Range requests; behind nginx or S3 the media
-    pipeline's URLs replace this.
-    """
+    from .selectors import document_video_access
+
     document = get_object_or_404(get_document_model(), pk=document_id)
     if not document.file.name.lower().endswith((".mp4", ".webm", ".m4v")):
         raise Http404
+    if document_video_access(document=document, request=request) != "ok":
+        raise Http404
+    if not is_local():
+        response = redirect(document.file.url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         size = document.file.size
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
     content_type = mimetypes.guess_type(document.file.name)[0] or "video/mp4"
-    match = _RANGE.match(request.headers.get("Range", "").strip())
-    if not match or (match.group(1) == "" and match.group(2) == ""):
-        response = FileResponse(handle, content_type=content_type)
-        response["Accept-Ranges"] = "bytes"
-        return response
-    if match.group(1) == "":
-        start, end = max(0, size - int(match.group(2))), size - 1
-    else:
-        start = int(match.group(1))
-        end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
-    if start >= size or start > end:
-        handle.close()
-        response = HttpResponse(status=416)
-        response["Content-Range"] = f"bytes */{size}"
-        return response
-    handle.seek(start)
-    data = handle.read(end - start + 1)
-    handle.close()
-    response = HttpResponse(data, status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Length"] = str(len(data))
+    response = ranged_file_response(request, handle, size=size, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -29,3 +29,15 @@ register_snippet(QuizViewSet)
 def course_page_outline(*, course, user) -> dict:
     """The module page's lesson outline with the visitor's progress."""
     return {"outline": module_outline(course=course, user=user)}
+
+
+@hooks.register("before_serve_document")
+def protect_lesson_videos(document, request):
+    """Wagtail's own ``/documents/<id>/<name>`` serves a lesson's video document only to
+    those who may follow a lesson that plays it (the lesson's own access rule)."""
+    from django.http import Http404
+
+    from .selectors import document_video_access
+
+    if document_video_access(document=document, request=request) == "denied":
+        raise Http404

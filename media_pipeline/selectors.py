@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 
 from . import get_media_model
 from .models import MediaStatus
-from .storage import storage
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +58,12 @@ def player_preferences(user) -> dict | None:
 def player_sources(asset, *, signed: bool = False, user=None) -> dict | None:
     """URLs the player needs, or None while the recording has no playable encode.
 
-    ``signed`` (private modules) makes every URL a short-lived signed one; storage that
-    signs its own URLs (a private S3 bucket) always gets signed playback. The master
-    playlist always comes from :func:`media_pipeline.views.hls_master`, so captions
-    added after the encode are offered as HLS subtitle renditions. With a signed-in
-    ``user``, the learner's saved quality, speed and captions come along.
+    Every URL goes through a playback token (:mod:`media_pipeline.delivery`): a public
+    one for public pages (stable, cacheable), a ``signed`` one for lessons and
+    restricted pages (expires, tied to the signed-in ``user``). The master playlist
+    always comes from :func:`media_pipeline.views.hls_master`, so captions added after
+    the encode are offered as HLS subtitle renditions. With a signed-in ``user``, the
+    learner's saved quality, speed and captions come along.
     """
     if not asset.is_playable:
         return None
@@ -72,24 +72,18 @@ def player_sources(asset, *, signed: bool = False, user=None) -> dict | None:
     from . import delivery
 
     encode = asset.current_encode
-    signed = signed or delivery.storage_signs_urls()
-    token = delivery.make_token(asset, signed=signed)
+    token = delivery.make_token(asset, signed=signed, user=user)
     renditions = list(asset.renditions.all())
     captions = list(asset.captions.all())
     audio = next((r for r in renditions if r.spec == "audio"), None)
     has_video = any(r.spec != "audio" for r in renditions)
-    if signed:
-        seconds = delivery.token_lifetime(asset)
+    seconds = delivery.token_lifetime(asset)
 
-        def url(name):
-            return delivery.signed_file_url(name, token=token, encode_prefix=encode.prefix, seconds=seconds)
+    def url(name):
+        return delivery.signed_file_url(name, token=token, encode_prefix=encode.prefix, seconds=seconds)
 
-        audio_playlist = reverse("media_pipeline:hls_variant", args=[token, "audio"]) if audio else ""
-        storyboard = reverse("media_pipeline:hls_storyboard", args=[token]) if encode.storyboard_vtt else ""
-    else:
-        url = storage().url
-        audio_playlist = url(audio.playlist) if audio else ""
-        storyboard = url(encode.storyboard_vtt) if encode.storyboard_vtt else ""
+    audio_playlist = reverse("media_pipeline:hls_variant", args=[token, "audio"]) if audio else ""
+    storyboard = reverse("media_pipeline:hls_storyboard", args=[token]) if encode.storyboard_vtt else ""
     return {
         "master": reverse("media_pipeline:hls_master", args=[token]),
         "signed": signed,

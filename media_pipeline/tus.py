@@ -81,8 +81,12 @@ def upload_create(*, user, length: int, metadata: dict[str, str], collection_id:
     except ValidationError as exc:
         raise TusError(415, str(REASONS["extension"])) from exc
     upload = TusUpload.objects.create(
-        user=user, length=length, filename=filename[:255], title=(metadata.get("title") or "")[:255],
-        collection_id=collection_id, expires_at=_expiry(),
+        user=user,
+        length=length,
+        filename=filename[:255],
+        title=(metadata.get("title") or "")[:255],
+        collection_id=collection_id,
+        expires_at=_expiry(),
     )
     part_path(upload).touch()
     return upload
@@ -113,19 +117,12 @@ def upload_append(*, upload: TusUpload, offset: int, stream, content_length: int
         current = os.fstat(fh.fileno()).st_size
         if offset != current:
             raise TusError(409, "Upload-Offset does not match")
-        fh.seek(current)
         remaining = upload.length - current
-        budget = min(remaining, content_length if content_length is not None else remaining)
-        while budget > 0:
-            data = stream.read(min(READ_SIZE, budget))
-            if not data:
-                break  # connection lost: keep what arrived, the client resumes from HEAD
-            fh.write(data)
-            budget -= len(data)
-        fh.flush()
-        new_offset = fh.tell()
         if content_length is not None and content_length > remaining:
+            # Refused before a byte is written (as tusd does): the upload stays where it
+            # was, and the client retries with a body that ends at Upload-Length.
             raise TusError(413, "The chunk goes past Upload-Length")
+        new_offset = _write_body(fh, stream, start=current, remaining=remaining, content_length=content_length)
     TusUpload.objects.filter(pk=upload.pk).update(offset=new_offset, expires_at=_expiry())
     upload.offset = new_offset
     if new_offset >= upload.length:
@@ -133,6 +130,27 @@ def upload_append(*, upload: TusUpload, offset: int, stream, content_length: int
     elif current < EARLY_CHECK_BYTES <= new_offset:
         _early_duration_check(upload)
     return new_offset
+
+
+def _write_body(fh, stream, *, start: int, remaining: int, content_length: int | None) -> int:
+    """Copy the request body to the part file at ``start`` in small reads; return the new offset.
+
+    A body without Content-Length (chunked) that turns out longer than what remains is
+    undone (the part file is cut back to ``start``) and refused, like a declared one."""
+    fh.seek(start)
+    budget = min(remaining, content_length if content_length is not None else remaining)
+    while budget > 0:
+        data = stream.read(min(READ_SIZE, budget))
+        if not data:
+            break  # connection lost: keep what arrived, the client resumes from HEAD
+        fh.write(data)
+        budget -= len(data)
+    if content_length is None and budget == 0 and stream.read(1):
+        fh.truncate(start)
+        fh.flush()
+        raise TusError(413, "The chunk goes past Upload-Length")
+    fh.flush()
+    return fh.tell()
 
 
 def _early_duration_check(upload: TusUpload) -> None:
@@ -173,11 +191,22 @@ def upload_finish(*, upload: TusUpload):
     try:
         if local:
             with open(path, "rb") as fh:
-                asset = asset_create(user=upload.user, file=_PartFile(fh, name=upload.filename),
-                                     filename=upload.filename, title=upload.title, collection=collection)
+                asset = asset_create(
+                    user=upload.user,
+                    file=_PartFile(fh, name=upload.filename),
+                    filename=upload.filename,
+                    title=upload.title,
+                    collection=collection,
+                )
         else:
-            asset = asset_create(user=upload.user, file=None, filename=upload.filename, title=upload.title,
-                                 collection=collection, size=path.stat().st_size)
+            asset = asset_create(
+                user=upload.user,
+                file=None,
+                filename=upload.filename,
+                title=upload.title,
+                collection=collection,
+                size=path.stat().st_size,
+            )
     except ValidationError as exc:
         raise TusError(400, " ".join(exc.messages)) from exc
     upload.asset = asset

@@ -17,4 +17,5 @@ urlpatterns = [
     path("hls/<str:token>/subs/<str:language>.m3u8", views.hls_subtitles, name="hls_subtitles"),
     path("hls/<str:token>/storyboard.vtt", views.hls_storyboard, name="hls_storyboard"),
     path("hls/<str:token>/f/<path:path>", views.hls_file, name="hls_file"),
+    path("protected/<path:name>", views.protected_file, name="protected_file"),
 ]

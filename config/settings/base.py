@@ -204,6 +204,27 @@ if env("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
+# --- Protected media (issue 11: recordings only the right learner can fetch) -----
+# Recordings (originals, encodes, captions: names under media_pipeline/) and Wagtail's
+# documents (some are lessons' videos) never live where a public URL reaches them. The
+# default storage routes those names (media_pipeline/storage.py): on local disk to
+# PROTECTED_MEDIA_ROOT, outside MEDIA_ROOT and nginx's public /media/ alias, sent only
+# by views that check access (through nginx's internal /_protected/ location when
+# MEDIA_PIPELINE_ACCEL_REDIRECT is set); on S3 as private objects behind signed URLs
+# (presigned GETs, or CloudFront signed URLs with AWS_S3_CUSTOM_DOMAIN and a key).
+# Files stored before this change: `manage.py media_protect_files` moves them.
+# Empty: a `protected` folder beside MEDIA_ROOT (var/protected), whatever MEDIA_ROOT is.
+PROTECTED_MEDIA_ROOT = env("DJANGO_PROTECTED_MEDIA_ROOT", "")
+MEDIA_PIPELINE_ACCEL_REDIRECT = env("MEDIA_PIPELINE_ACCEL_REDIRECT", "")
+STORAGES["default"]["BACKEND"] = {
+    "django.core.files.storage.FileSystemStorage": "media_pipeline.storage.ProtectedFileSystemStorage",
+    "storages.backends.s3.S3Storage": "media_pipeline.storage.ProtectedS3Storage",
+}[STORAGES["default"]["BACKEND"]]
+if env("AWS_CLOUDFRONT_KEY_ID"):
+    AWS_CLOUDFRONT_KEY_ID = env("AWS_CLOUDFRONT_KEY_ID")
+    AWS_CLOUDFRONT_KEY = Path(env("AWS_CLOUDFRONT_KEY_FILE")).read_bytes()
+# --- end of protected media -------------------------------------------------------
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Background work ------------------------------------------------------------

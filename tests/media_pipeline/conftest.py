@@ -151,11 +151,11 @@ def moto_server():
 
 @pytest.fixture
 def s3_storage(settings, moto_server):
-    """Django's default storage switched to S3Storage on the moto server."""
+    """Django's default storage switched to the protected S3 storage on the moto server."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "media_pipeline.storage.ProtectedS3Storage",
             "OPTIONS": {
                 "bucket_name": moto_server["bucket"], "endpoint_url": moto_server["url"],
                 "access_key": "test", "secret_key": "test", "region_name": "us-east-1",

@@ -65,20 +65,40 @@ def test_master_offers_each_caption_language_as_subtitle_rendition(client, ready
     assert len(segments) == 1
     assert segments[0][0] == pytest.approx(ready.duration, abs=0.01)
     vtt_url = segments[0][1]
-    assert default_storage.url(ready.captions.get(language="fr").file.name) == vtt_url
-    with default_storage.open(ready.captions.get(language="fr").file.name) as fh:
-        vtt = fh.read().decode()
+    assert "/f/captions/" in vtt_url
+    _, data = _get(client, vtt_url)
+    vtt = data.decode()
     assert "Bienvenue" in vtt and "00:00:00.500 --> 00:00:02.000" in vtt, "SRT converted to WebVTT"
 
 
-def test_public_playback_points_at_stored_playlists(client, ready):
-    """Unsigned playback: variant URIs are the stored playlists themselves (cacheable forever), the master is public."""
+def test_public_playback_is_stable_and_cacheable(client, ready):
+    """Public playback: the token is the same at every render, names no storage path, and
+    playlists (5 min) and files (a year, immutable) are publicly cacheable; the files come
+    from the protected location through the file view, never from /media/."""
     player = player_sources(ready)
     assert player["signed"] is False
+    assert player_sources(ready)["master"] == player["master"]
+    token = player["master"].split("/hls/")[1].split("/")[0]
+    assert ready.current_encode.key.hex not in token and "media_pipeline" not in str(delivery.read_token(token))
     response, body = _get(client, player["master"])
-    assert "public" in response["Cache-Control"]
-    stored = {default_storage.url(r.playlist) for r in ready.renditions.exclude(spec="audio")}
-    assert {v["uri"] for v in master_variants(body.decode())} == stored
+    assert response["Cache-Control"] == "public, max-age=300"
+    variants = master_variants(body.decode())
+    assert variants and all(v["uri"].startswith(f"/media-pipeline/hls/{token}/v/") for v in variants)
+    response, playlist = _get(client, variants[0]["uri"])
+    assert response["Cache-Control"] == "public, max-age=300"
+    segment = parse_playlist(playlist.decode())[0][1]
+    response, data = _get(client, segment)
+    assert response.status_code == 200 and data
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert not default_storage.path(ready.current_encode.mp4).startswith(str(settings_media_root()))
+
+
+def settings_media_root():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT).resolve()
 
 
 def test_signed_playback_rewrites_every_reference(client, ready):
@@ -96,7 +116,9 @@ def test_signed_playback_rewrites_every_reference(client, ready):
     init = re.search(r'#EXT-X-MAP:URI="([^"]+)"', text).group(1)
     segments = [uri for _, uri in parse_playlist(text)]
     assert segments and all("/f/" in uri for uri in segments + [init])
-    rendition = ready.renditions.get(playlist__endswith=variants[0]["uri"].rsplit("/", 1)[1].replace(".m3u8", "/index.m3u8"))
+    rendition = ready.renditions.get(
+        playlist__endswith=variants[0]["uri"].rsplit("/", 1)[1].replace(".m3u8", "/index.m3u8")
+    )
     folder = rendition.playlist.rsplit("/", 1)[0]
     _, first = _get(client, segments[0])
     with default_storage.open(f"{folder}/{segments[0].rsplit('/', 1)[1]}", "rb") as fh:
@@ -120,7 +142,7 @@ def test_signed_links_expire_and_cannot_be_forged(client, ready, settings):
     import time as real_time
 
     later = real_time.time() + lifetime + 5
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with mock.patch("media_pipeline.delivery.time.time", return_value=later):
         assert client.get(player["master"]).status_code == 404
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     assert client.get(player["master"].replace(token, tampered)).status_code == 404
@@ -143,8 +165,9 @@ def test_token_of_a_replaced_encode_is_gone(client, ready, django_capture_on_com
     assert client.get(player_sources(ready, signed=True)["master"]).status_code == 200
 
 
-def test_signed_playback_on_s3_presigns_each_segment(client, trainer, clips, s3_storage,
-                                                     django_capture_on_commit_callbacks):
+def test_signed_playback_on_s3_presigns_each_segment(
+    client, trainer, clips, s3_storage, django_capture_on_commit_callbacks
+):
     """On S3 every segment URL is a presigned GET, valid for the token's lifetime, that the S3 server serves.
     (moto's server does not verify signatures, so refusal of a forged one is S3's job, not checked here.)"""
     asset = upload(trainer, clips["landscape.mp4"], capture=django_capture_on_commit_callbacks)

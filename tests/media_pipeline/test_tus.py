@@ -27,13 +27,20 @@ def meta(**values) -> str:
 
 
 def create(tc, length, filename="ورشة.mp4", title="ورشة التخطيط"):
-    return tc.post("/media-pipeline/tus/", headers={**T, "Upload-Length": str(length),
-                                                    "Upload-Metadata": meta(filename=filename, title=title)})
+    return tc.post(
+        "/media-pipeline/tus/",
+        headers={**T, "Upload-Length": str(length), "Upload-Metadata": meta(filename=filename, title=title)},
+    )
 
 
 def patch(tc, url, offset, data):
-    return tc.generic("PATCH", url, data=data, content_type="application/offset+octet-stream",
-                      headers={**T, "Upload-Offset": str(offset)})
+    return tc.generic(
+        "PATCH",
+        url,
+        data=data,
+        content_type="application/offset+octet-stream",
+        headers={**T, "Upload-Offset": str(offset)},
+    )
 
 
 def test_options_announces_extensions(tc):
@@ -54,8 +61,9 @@ def test_upload_interrupted_then_resumed_becomes_ready(tc, clips, django_capture
     assert patch(tc, url, 0, data[:10_000])["Upload-Offset"] == "10000"
     upload = TusUpload.objects.get()
     # The connection drops halfway through the next chunk: the server keeps what arrived.
-    lost = tus.upload_append(upload=upload, offset=10_000, stream=io.BytesIO(data[10_000:30_000]),
-                             content_length=len(data) - 10_000)
+    lost = tus.upload_append(
+        upload=upload, offset=10_000, stream=io.BytesIO(data[10_000:30_000]), content_length=len(data) - 10_000
+    )
     assert lost == 30_000
     head = tc.head(url, headers=T)
     assert head.status_code == 200 and head["Upload-Offset"] == "30000" and head["Upload-Length"] == str(len(data))
@@ -76,10 +84,16 @@ def test_wrong_offset_version_and_type_are_refused(tc):
     """409 on a mismatched offset, 412 without Tus-Resumable, 415 on a wrong content type."""
     url = create(tc, 100)["Location"]
     assert patch(tc, url, 5, b"x").status_code == 409
-    assert tc.generic("PATCH", url, data=b"x", content_type="application/offset+octet-stream",
-                      headers={"Upload-Offset": "0"}).status_code == 412
-    assert tc.generic("PATCH", url, data=b"x", content_type="text/plain",
-                      headers={**T, "Upload-Offset": "0"}).status_code == 415
+    assert (
+        tc.generic(
+            "PATCH", url, data=b"x", content_type="application/offset+octet-stream", headers={"Upload-Offset": "0"}
+        ).status_code
+        == 412
+    )
+    assert (
+        tc.generic("PATCH", url, data=b"x", content_type="text/plain", headers={**T, "Upload-Offset": "0"}).status_code
+        == 415
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,8 +158,7 @@ def test_oversized_chunk_refused(tc, settings):
     assert patch(tc, url, 0, b"x" * 11).status_code == 413
 
 
-def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storage,
-                                                            django_capture_on_commit_callbacks):
+def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storage, django_capture_on_commit_callbacks):
     """On S3 the request that completes an upload copies nothing: the asset only reserves its name; the
     worker stores the original from the part file, encodes it, then removes the part file."""
     data = clips["landscape.mp4"].read_bytes()
@@ -166,3 +179,41 @@ def test_last_chunk_on_s3_hands_the_part_file_to_the_worker(tc, clips, s3_storag
         assert fh.read() == data, "the original is kept, byte for byte"
     assert not tus.part_path(upload).exists()
     assert tus.pending_part(asset) is None
+
+
+def test_chunk_past_upload_length_refused_before_writing_then_retry_completes(
+    tc, clips, django_capture_on_commit_callbacks
+):
+    """A PATCH carrying the rest of the file plus 5,000 extra bytes is refused with 413 before a byte
+    is written: HEAD still gives the previous offset and no recording exists. The correct retry
+    (the rest, nothing more) completes the upload and creates the recording."""
+    data = clips["landscape.mp4"].read_bytes()
+    url = create(tc, len(data))["Location"]
+    assert patch(tc, url, 0, data[:4000]).status_code == 204
+    refused = patch(tc, url, 4000, data[4000:] + b"\0" * 5000)
+    assert refused.status_code == 413
+    upload = TusUpload.objects.get()
+    assert tc.head(url, headers=T)["Upload-Offset"] == "4000"
+    assert tus.part_path(upload).stat().st_size == 4000
+    upload.refresh_from_db()
+    assert upload.asset_id is None and upload.offset == 4000
+    with django_capture_on_commit_callbacks(execute=False):
+        done = patch(tc, url, 4000, data[4000:])
+    assert done.status_code == 204 and done["Upload-Offset"] == str(len(data))
+    upload.refresh_from_db()
+    assert upload.asset_id is not None
+    with upload.asset.file.open("rb") as fh:
+        assert fh.read() == data
+
+
+def test_chunked_body_past_upload_length_is_undone(tc):
+    """A body without Content-Length (chunked) that runs past Upload-Length is refused too, and what
+    it wrote is cut off again: the offset stays where it was."""
+    url = create(tc, 100)["Location"]
+    upload = TusUpload.objects.get()
+    assert patch(tc, url, 0, b"x" * 40).status_code == 204
+    with pytest.raises(tus.TusError) as error:
+        tus.upload_append(upload=upload, offset=40, stream=io.BytesIO(b"y" * 70), content_length=None)
+    assert error.value.status == 413
+    assert tus.part_path(upload).read_bytes() == b"x" * 40
+    assert tc.head(url, headers=T)["Upload-Offset"] == "40"
