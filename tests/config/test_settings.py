@@ -53,6 +53,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 
 
 def _effective_connection_settings(env) -> list[str]:
+    """``[CONN_MAX_AGE, CONN_HEALTH_CHECKS]`` of the connection Django opens with ``env``."""
     result = _run(
         [
             "-c",
@@ -67,6 +68,5 @@ def _effective_connection_settings(env) -> list[str]:
 
 def test_production_keeps_database_connections_open_and_checks_them():
     """Production reuses a database connection for 60 s (in DATABASES["default"], where Django reads
-    it, not a top-level CONN_MAX_AGE) and checks it before each reuse; DATABASE_CONN_MAX_AGE changes it."""
-    assert _effective_connection_settings(PRODUCTION_ENV) == ["60", "True"]
-    assert _effective_connection_settings({**PRODUCTION_ENV, "DATABASE_CONN_MAX_AGE": "600"}) == ["600", "True"]
+    it, not a top-level CONN_MAX_AGE) and checks it before each reuse."""
+    assert _effective_connection_settings({**PRODUCTION_ENV, "DATABASE_CONN_MAX_AGE": ""}) == ["60", "True"]
