@@ -1,7 +1,7 @@
 """Content-Security-Policy: strict on public pages, Wagtail's admin its own, documents untouched.
 
 The browser side (nothing on the lesson player, the uploader or the page editor is blocked) is in
-tests/browser/test_csp.py; this module reads the headers and the templates.
+tests/config/test_csp_browser.py; this module reads the headers and the templates.
 """
 
 import re
