@@ -155,14 +155,18 @@ def test_player_uploader_and_page_editor_raise_no_csp_violation(page, live_serve
     # The live server's threads share one in-memory SQLite connection, on which two writes at the
     # same moment fail ("database table is locked") where a file database makes them wait: let the
     # first preview's requests end before the edit sends the next one.
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=60_000)
     page.locator("#id_title").fill("الدرس المعدل")
     wait_for_preview_heading(page, "الدرس المعدل")
 
     problems.step = "userbar"
     assert_strict(page.goto(live_server.url + course.url))
-    page.wait_for_selector("wagtail-userbar", state="attached")
-    page.wait_for_load_state("networkidle")
+    # The userbar has drawn itself (its scripts and styles loaded) inside its shadow root.
+    page.wait_for_function(
+        "() => { const bar = document.querySelector('wagtail-userbar');"
+        " return !!(bar && bar.shadowRoot && bar.shadowRoot.querySelector('[data-wagtail-userbar]')); }",
+        timeout=60_000,
+    )
     page.goto("about:blank")
 
     assert problems.seen == []
