@@ -7,8 +7,10 @@ See ``.env.example`` for every variable read below.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, the admin's own policy under /admin/ (config/csp.py).
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,10 +125,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # --- Database -------------------------------------------------------------------
 # SQLite (WAL) on one machine; PostgreSQL or any other engine through DATABASE_URL.
+# Persistent connections: without them every request opened a new connection (and, on SQLite,
+# ran the PRAGMAs below again). The health check replaces a connection the server dropped.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -295,6 +303,65 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail's admin would load every editor's picture from gravatar.com: a third party the admin
+# must not call (and its Content-Security-Policy would block it anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Content-Security-Policy (django-csp; config/csp.py picks the policy per path) --------
+# Public pages: nothing inline runs; scripts, styles and fonts come from this origin only. The
+# player needs blob: for media (hls.js feeds MediaSource) and for hls.js's transmuxing worker;
+# recordings and images may come from the file store's origin when it is not this one.
+
+
+def _origin(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else None
+
+
+def _file_origins() -> list[str]:
+    """Origins files are served from besides this one: CSP_MEDIA_ORIGINS when set, else derived
+    from an absolute MEDIA_URL and the S3 settings."""
+    if explicit := env_list("CSP_MEDIA_ORIGINS"):
+        return explicit
+    origins = [_origin(MEDIA_URL), _origin(env("AWS_S3_ENDPOINT_URL"))]
+    if domain := env("AWS_S3_CUSTOM_DOMAIN"):
+        origins.append(f"https://{domain}")
+    elif env("AWS_STORAGE_BUCKET_NAME") and not env("AWS_S3_ENDPOINT_URL"):
+        origins += ["https://s3.amazonaws.com", "https://*.amazonaws.com"]  # AWS itself, path or virtual-host style
+    return list(dict.fromkeys(o for o in origins if o))
+
+
+_FILES = _file_origins()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "img-src": [SELF, "data:", *_FILES],
+        "media-src": [SELF, "blob:", *_FILES],
+        "connect-src": [SELF, *_FILES],
+        "worker-src": [SELF, "blob:"],
+        # Embeds that editors put in rich text (a video host's player) need their origin here.
+        "frame-src": [SELF, *env_list("CSP_FRAME_ORIGINS")],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],  # as X_FRAME_OPTIONS: Wagtail's live preview frames the site
+    }
+}
+if report_uri := env("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [report_uri]
+# Wagtail 8's admin writes inline <script> elements and inline styles, so under /admin/ (staff
+# only) scripts and styles may also be inline; everything else stays as strict (config/csp.py).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_FILES],
+    }
+}
 
 LOGGING = {
     "version": 1,

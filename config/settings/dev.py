@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
 os.environ.setdefault("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# runserver handles each request in a new thread, so a persistent connection would never be reused.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 
 from .base import *  # noqa: E402,F403
 

@@ -19,7 +19,8 @@ CSRF_COOKIE_SECURE = True
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
-CONN_MAX_AGE = 60
+# Persistent, health-checked database connections come from base (DATABASE_CONN_MAX_AGE, 60 s).
+
 # Wagtail's live preview shows the page in a same-origin iframe, so the site keeps
 # X_FRAME_OPTIONS = "SAMEORIGIN" (set in base) rather than "DENY"; other origins stay blocked.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -50,3 +50,23 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
          "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}"},
     )
     assert result.stdout.strip() == "wal", result.stderr
+
+
+def _effective_connection_settings(env) -> list[str]:
+    """``[CONN_MAX_AGE, CONN_HEALTH_CHECKS]`` of the connection Django opens with ``env``."""
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.db import connection; "
+            "print(connection.settings_dict['CONN_MAX_AGE'], connection.settings_dict['CONN_HEALTH_CHECKS'])",
+        ],
+        env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_keeps_database_connections_open_and_checks_them():
+    """Production reuses a database connection for 60 s (in DATABASES["default"], where Django reads
+    it, not a top-level CONN_MAX_AGE) and checks it before each reuse."""
+    assert _effective_connection_settings({**PRODUCTION_ENV, "DATABASE_CONN_MAX_AGE": ""}) == ["60", "True"]

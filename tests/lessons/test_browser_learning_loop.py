@@ -32,7 +32,7 @@ def video_state(page) -> dict:
 
 def play_until(page, seconds: float):
     page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }")
-    page.wait_for_function(f"document.querySelector('video').currentTime >= {seconds}", timeout=20_000)
+    page.wait_for_function(f"() => document.querySelector('video').currentTime >= {seconds}", timeout=20_000)
 
 
 def test_learning_loop(page, live_server, module, tmp_path):
@@ -69,8 +69,8 @@ def test_learning_loop(page, live_server, module, tmp_path):
     page.goto(url + "/my/")
     page.locator(".resume a.button").click()
     page.wait_for_url(re.compile(r"/lesson-1/$"))
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - "
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - "
                            "parseFloat(document.querySelector('video').dataset.resumeAt)) < 0.3")
     state = video_state(page)
     assert state["resume"] == pytest.approx(saved.position, abs=0.11)
@@ -79,7 +79,7 @@ def test_learning_loop(page, live_server, module, tmp_path):
     # Watch to the end: the distinct seconds now pass 90 % and the lesson completes.
     with page.expect_response(lambda r: "/api/progress/" in r.url and r.json().get("completed")):
         play_until(page, 5.9)
-        page.wait_for_function("document.querySelector('video').ended", timeout=10_000)
+        page.wait_for_function("() => document.querySelector('video').ended", timeout=10_000)
     assert LessonProgress.objects.get(lesson=first).is_completed
 
     # Pass the quiz in the second lesson, answering through the form.

@@ -51,15 +51,15 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
     page.goto(f"{live_server.url}/fr/media-pipeline/recordings/{asset.pk}/")
     assert page.evaluate('MediaSource.isTypeSupported(\'video/mp4; codecs="avc1.64001e"\')')
     page.get_by_role("button", name="Lecture").click()
-    page.wait_for_function("document.querySelector('video').currentTime > 1", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1", timeout=30_000)
     assert page.evaluate("!!document.querySelector('[data-player]').takwinPlayer.hls"), "played through hls.js"
     # Data saver: the audio-only rendition replaces the video and keeps playing.
     page.select_option("[data-control=quality]", "audio")
-    page.wait_for_function("document.querySelector('video').currentTime > 0.5 && !document.querySelector('video').paused",
+    page.wait_for_function("() => document.querySelector('video').currentTime > 0.5 && !document.querySelector('video').paused",
                            timeout=30_000)
     assert page.evaluate("localStorage.getItem('takwin.player.quality')") == "audio"
     # The choice is also kept on the server, so it follows the trainer to another device.
-    page.wait_for_function("true")
+    page.wait_for_function("() => true")
     for _ in range(50):
         if PlayerPreference.objects.filter(user=asset.uploaded_by_user, quality="audio").exists():
             break
@@ -81,7 +81,7 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
     page.goto(live_server.url + lesson.url)
     page.select_option("[data-control=quality]", "auto")
     page.get_by_role("button", name="تشغيل").click()
-    page.wait_for_function("document.querySelector('video').currentTime > 1.5", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('video').currentTime > 1.5", timeout=30_000)
     assert "/hls/" in page.evaluate("document.querySelector('[data-player]').dataset.master")
     page.get_by_role("button", name="إيقاف مؤقت").click()
     for _ in range(50):
@@ -116,7 +116,7 @@ def test_captions_play_as_hls_subtitle_renditions(trainer_page, live_server, cli
                 content=b"1\n00:00:00,000 --> 00:00:03,500\nBienvenue dans l'atelier\n")
 
     page.goto(f"{live_server.url}/media-pipeline/recordings/{asset.pk}/")
-    page.wait_for_function("(document.querySelector('[data-player]').takwinPlayer.hls || {}).subtitleTracks "
+    page.wait_for_function("() => (document.querySelector('[data-player]').takwinPlayer.hls || {}).subtitleTracks "
                            "&& document.querySelector('[data-player]').takwinPlayer.hls.subtitleTracks.length === 2",
                            timeout=30_000)
     page.select_option("[data-control=captions]", "ar")
