@@ -21,6 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from modelsearch.query import Phrase, PlainText
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
 
@@ -432,6 +433,17 @@ def analyze(text: str, *, stemmed: bool = False) -> list[str]:
     """The terms a text gives, as the index sees them (used by query building)."""
     analyzer = stem_analyzer() if stemmed else exact_analyzer()
     return [token.text for token in analyzer(text)]
+
+
+def query_texts(query) -> list[str]:
+    """The texts typed into a modelsearch query: its ``PlainText`` and ``Phrase``
+    parts, under ``And``/``Or`` too, in order."""
+    if isinstance(query, (PlainText, Phrase)):
+        return [query.query_string]
+    out = []
+    for sub in getattr(query, "subqueries", []):
+        out.extend(query_texts(sub))
+    return out
 
 
 class WordTokenizer(Tokenizer):
