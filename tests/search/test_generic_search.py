@@ -61,9 +61,7 @@ def fallback(tmp_path):
 
 
 def run(query, selected=None, sort="relevance"):
-    return site_search(
-        query=query, locale=Locale.get_default(), selected=selected or {}, sort=sort, backend="fallback"
-    )
+    return site_search(query=query, locale=Locale.get_default(), selected=selected or {}, sort=sort, backend="fallback")
 
 
 def counts(result):

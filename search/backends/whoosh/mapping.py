@@ -201,27 +201,22 @@ class Mapping:
             "pk_sort": pk_sort(obj.pk),
             "ct": types,
         }
-        texts: dict[str, list[str]] = {}
-        autocomplete: list[str] = []
-        nulls: list[str] = []
-        body: list[str] = []
-        self._fill(
-            obj, self.model, self.model.get_search_fields(), doc, texts, autocomplete, nulls, top=True, body=body
-        )
-        for group, values in texts.items():
+        parts = _Parts(doc)
+        self._fill(obj, self.model, self.model.get_search_fields(), parts, top=True)
+        for group, values in parts.texts.items():
             joined = "\n".join(values)
             doc[group] = joined
             doc[group + "__x"] = joined
-        if autocomplete:
-            doc["ac"] = " ".join(autocomplete)
-        if nulls:
-            doc["nulls"] = " ".join(nulls)
+        if parts.autocomplete:
+            doc["ac"] = " ".join(parts.autocomplete)
+        if parts.nulls:
+            doc["nulls"] = " ".join(parts.nulls)
         title = getattr(obj, "title", None) or getattr(obj, "name", None) or str(obj)
         doc["doc_title"] = str(title)[:1000]
-        doc["doc_body"] = "\n".join(body)[:STORED_BODY_CHARS]
+        doc["doc_body"] = "\n".join(parts.body)[:STORED_BODY_CHARS]
         return doc
 
-    def _fill(self, obj, model, search_fields, doc, texts, autocomplete, nulls, top, body):
+    def _fill(self, obj, model, search_fields, parts: _Parts, top: bool) -> None:
         shared_ac = self.shared_autocomplete_column() if top else None
         for field in search_fields:
             if isinstance(field, RelatedFields):
@@ -231,43 +226,58 @@ class Mapping:
                 related = field.get_field(model).related_model
                 related_objects = list(value.all()) if isinstance(value, (models.Manager, models.QuerySet)) else [value]
                 for related_obj in related_objects:
-                    self._fill(
-                        related_obj, related, field.fields, doc, texts, autocomplete, nulls, top=False, body=body
-                    )
+                    self._fill(related_obj, related, field.fields, parts, top=False)
                 continue
             column, kind = self._field_info(model, field)
             if isinstance(field, SearchField):
-                value = field.get_value(obj)
-                text = text_of(value)
-                if text:
-                    body.append(text)
-                    # Top-level fields have their own columns (also used by
-                    # fields=[...]); related ones are grouped by boost.
-                    if top:
-                        doc["c_" + column] = text
-                        doc["c_" + column + "__x"] = text
-                    else:
-                        texts.setdefault(boost_name(field.boost), []).append(text)
+                parts.add_text(field, column, text_of(field.get_value(obj)), top)
             elif isinstance(field, AutocompleteField):
                 text = text_of(field.get_value(obj))
                 if text:
-                    autocomplete.append(text)
+                    parts.autocomplete.append(text)
                     if top and column != shared_ac:
-                        doc[column + "__ac"] = text
+                        parts.doc[column + "__ac"] = text
             elif isinstance(field, FilterField) and top:
-                value = field.get_value(obj)
-                if isinstance(value, (models.Manager, models.QuerySet)):
-                    value = list(value.values_list("pk", flat=True))
-                if value is None or (kind == "multi" and not value):
-                    nulls.append(column)
-                    continue
-                if kind == "multi":
-                    doc[column + "__f"] = " ".join(keyword_value(v) for v in value)
-                    continue
-                doc[column + "__f"] = keyword_value(value)
-                typed = typed_value(kind, value)
-                if typed is not None:
-                    doc[column + "__n"] = typed
+                parts.add_filter(column, kind, field.get_value(obj))
+
+
+class _Parts:
+    """A document being built: its fields, and the texts joined at the end."""
+
+    __slots__ = ("doc", "texts", "autocomplete", "nulls", "body")
+
+    def __init__(self, doc: dict):
+        self.doc = doc
+        self.texts: dict[str, list[str]] = {}
+        self.autocomplete: list[str] = []
+        self.nulls: list[str] = []
+        self.body: list[str] = []
+
+    def add_text(self, field, column: str, text: str, top: bool) -> None:
+        if not text:
+            return
+        self.body.append(text)
+        # Top-level fields have their own columns (also used by fields=[...]);
+        # related ones are grouped by boost.
+        if top:
+            self.doc["c_" + column] = text
+            self.doc["c_" + column + "__x"] = text
+        else:
+            self.texts.setdefault(boost_name(field.boost), []).append(text)
+
+    def add_filter(self, column: str, kind: str, value) -> None:
+        if isinstance(value, (models.Manager, models.QuerySet)):
+            value = list(value.values_list("pk", flat=True))
+        if value is None or (kind == "multi" and not value):
+            self.nulls.append(column)
+            return
+        if kind == "multi":
+            self.doc[column + "__f"] = " ".join(keyword_value(v) for v in value)
+            return
+        self.doc[column + "__f"] = keyword_value(value)
+        typed = typed_value(kind, value)
+        if typed is not None:
+            self.doc[column + "__n"] = typed
 
 
 def full_schema() -> wf.Schema:

@@ -119,12 +119,7 @@ class PostingListWriter(HookedSegmentWriter):
                     if not field.scorable:
                         length = 0
                     if length and keep_lengths:
-                        lengths = self.length_bytes.get(fieldname)
-                        if lengths is None:
-                            lengths = self.length_bytes[fieldname] = bytearray()
-                        if len(lengths) <= docnum:
-                            lengths.extend(bytes(docnum + 1 - len(lengths)))
-                        lengths[docnum] = length_to_byte(length)
+                        self._keep_length(fieldname, docnum, length)
                 perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -141,6 +136,15 @@ class PostingListWriter(HookedSegmentWriter):
         for how, fieldname, fmt, data in pending:
             how(lists, fieldname, fmt, docnum, data)
         self.document_added()
+
+    def _keep_length(self, fieldname: str, docnum: int, length: int) -> None:
+        """Record a field's length byte for the block statistics written at commit."""
+        lengths = self.length_bytes.get(fieldname)
+        if lengths is None:
+            lengths = self.length_bytes[fieldname] = bytearray()
+        if len(lengths) <= docnum:
+            lengths.extend(bytes(docnum + 1 - len(lengths)))
+        lengths[docnum] = length_to_byte(length)
 
     def _postings(self, fieldname, field, value, pending) -> int:
         """Queue one field's postings; returns the field length (tokens)."""
