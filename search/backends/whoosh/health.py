@@ -1,34 +1,21 @@
-"""Index health: whether the last read of a Whoosh index in this process worked.
+"""Index health: can the index be read, and does an error read like a damaged index?
 
-A search that cannot read the index answers empty and marks it unhealthy; the
-admin dashboard panel and the search page's staff notice read the state, and a
-finished rebuild or a successful check marks it healthy again.
+A search that cannot read the index answers empty and logs why (see
+:mod:`.results`); the admin dashboard panel and the search page's staff notice
+ask :func:`index_status`, which opens the index and a searcher on it.
 """
 
 from __future__ import annotations
 
-import threading
 
-_lock = threading.Lock()
-_state = {"ok": True, "error": ""}
-
-
-def mark_unhealthy(error: Exception | str) -> None:
-    """Record a failed read (the message is cut to 500 characters)."""
-    with _lock:
-        _state.update(ok=False, error=str(error)[:500])
-
-
-def mark_healthy() -> None:
-    """Record that the index reads again."""
-    with _lock:
-        _state.update(ok=True, error="")
-
-
-def index_health() -> dict:
-    """``{"ok": bool, "error": str}`` for the last read of any Whoosh index."""
-    with _lock:
-        return dict(_state)
+def index_status(index) -> dict:
+    """``{"ok": bool, "error": str}`` for a :class:`.index.WhooshIndex`."""
+    try:
+        with index.searcher() as searcher:
+            searcher.doc_count()
+    except Exception as exc:  # a missing index, or a damaged segment (almost anything)
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "error": ""}
 
 
 def looks_like_damage(exc: Exception) -> bool:

@@ -9,7 +9,6 @@ marker (:class:`.markers.RebuildMarker`), cleaned up by the next one.
 
 from __future__ import annotations
 
-from search.backends.whoosh.health import mark_healthy
 from search.backends.whoosh.index import WhooshIndex
 from search.backends.whoosh.markers import Journal, RebuildMarker, read_marker
 
@@ -28,6 +27,7 @@ class WhooshIndexRebuilder:
     def __init__(self, index: WhooshIndex):
         self.index = index
         self.new_index = None
+        self.journal = None
         self.marker = None
 
     def start(self):
@@ -57,4 +57,3 @@ class WhooshIndexRebuilder:
             self.journal.close()
             self.marker.remove(self.index.root)
         self.journal.remove()
-        mark_healthy()

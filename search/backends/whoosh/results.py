@@ -13,8 +13,8 @@ the results answer the search page's questions in the index:
 - :attr:`WhooshSearchResults.index_unavailable`: whether a read answered empty
   because the index is missing or damaged.
 
-A read that cannot open or read the index answers empty, logs, and marks the
-index unhealthy (:mod:`.health`): a search never fails because of the index.
+A read that cannot open or read the index answers empty and logs why: a search
+never fails because of the index (the admin sees it through :mod:`.health`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from whoosh import query as wq
 from search import analysis
 from search.backends.whoosh import scoring
 from search.backends.whoosh.execution import query_hits, query_mask
-from search.backends.whoosh.health import looks_like_damage, mark_unhealthy
+from search.backends.whoosh.health import looks_like_damage
 from search.backends.whoosh.index import IndexUnavailable, WhooshIndex
 from search.backends.whoosh.mapping import Mapping, facet_value_converter
 
@@ -61,15 +61,12 @@ class WhooshSearchResults(BaseSearchResults):
                 return fn(searcher)
         except IndexUnavailable as exc:
             logger.error("Search answered empty: %s", exc)
-            error = exc
         except (FilterFieldError, NotImplementedError):
             raise
         except Exception as exc:
             if isinstance(exc, (ValueError, TypeError)) and not looks_like_damage(exc):
                 raise
             logger.exception("Search index read failed")
-            error = exc
-        mark_unhealthy(error)
         self.query_compiler.read_failed = True
         return empty
 
