@@ -24,9 +24,9 @@ def query_hits(searcher, index, query, filter_query, *, start: int = 0, stop: in
     """Hits ``start:stop`` of ``query`` among the documents ``filter_query`` allows,
     as (document number, score) pairs, and the total number of hits.
 
-    Queries of the shapes :mod:`search.backends.scoring` evaluates run there
-    (arrays over the whole index), ordered by relevance or by sortable columns;
-    phrases and fuzzy terms run through Whoosh's collector."""
+    Queries of the shapes :mod:`.scoring` evaluates run there (arrays over the
+    whole index), ordered by relevance or by sortable columns; phrases and fuzzy
+    terms run through Whoosh's collector."""
     order = column_order(searcher, sortedby)
     vector = _vectorised(searcher, index, query, filter_query) if order is not None else None
     if vector is not None:
@@ -45,7 +45,7 @@ _NO_MATCH = object()
 
 
 def _vectorised(searcher, index, query, filter_query):
-    """(evaluated query, allowed-documents mask) from :mod:`search.backends.scoring`;
+    """(evaluated query, allowed-documents mask) from :mod:`.scoring`;
     ``_NO_MATCH`` when nothing can match; ``None`` when Whoosh's collector must run."""
     plan = scoring.compile_plan(query)
     if plan is None:
@@ -56,8 +56,9 @@ def _vectorised(searcher, index, query, filter_query):
 
 
 def column_order(searcher, sortedby) -> list | None:
-    """``sortedby`` (one Whoosh ``FieldFacet`` or a list of them) as (column ranks, reverse) pairs for the vectorised scorer:
-    ``[]`` for relevance, ``None`` when a facet is not a plain sortable column."""
+    """``sortedby`` (one Whoosh ``FieldFacet`` or a list of them) as (column
+    ranks, reverse) pairs for the vectorised scorer: ``[]`` for relevance,
+    ``None`` when a facet is not a plain sortable column."""
     if sortedby is None:
         return []
     facets = sortedby if isinstance(sortedby, (list, tuple)) else [sortedby]
