@@ -46,6 +46,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -395,6 +396,8 @@ def measure_in_subprocess(code_root: Path, size: int, args) -> dict:
 
 def compare(args):
     """Measure the baseline ref's code then the working tree's, per size, and print both."""
+    # A stopped run still removes its worktree (the finally below).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     worktree = Path(tempfile.mkdtemp(prefix="takwin-bench-baseline-"))
     subprocess.run(
         ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(worktree), args.baseline_ref], check=True
