@@ -21,8 +21,18 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from modelsearch.query import Phrase, PlainText
 from whoosh.analysis import Filter, Tokenizer
 from whoosh.analysis.acore import Token
+
+from search.vocabulary import (
+    ARABIC_SUFFIXES,
+    ARTICLE_PREFIXES,
+    CLITICS,
+    ELISIONS,
+    PROTECTED_STEMS,
+    STOP_WORDS,
+)
 
 # Letters, digits and the combining marks that live inside words: Latin accents
 # in decomposed form and the Arabic harakat, shadda, sukun, superscript alef and
@@ -50,234 +60,6 @@ _ARABIC_LETTER_MAP = str.maketrans(
         "æ": "ae",
     }
 )
-
-ELISIONS = ("l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu")
-
-FRENCH_STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cet",
-        "cette",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "et",
-        "eux",
-        "il",
-        "ils",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "leurs",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "meme",
-        "mes",
-        "moi",
-        "mon",
-        "ne",
-        "nos",
-        "notre",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "toi",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "y",
-        "est",
-        "sont",
-        "ete",
-        "etre",
-        "avoir",
-        "ont",
-        "a",
-    ]
-)
-# Folded forms (the fold runs before the stop filter).
-ARABIC_STOP_WORDS = frozenset(
-    [
-        "في",
-        "من",
-        "الي",
-        "علي",
-        "عن",
-        "مع",
-        "او",
-        "ام",
-        "ثم",
-        "حتي",
-        "اذا",
-        "اذ",
-        "ان",
-        "لا",
-        "ما",
-        "لم",
-        "لن",
-        "قد",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "هولاء",
-        "الذي",
-        "التي",
-        "الذين",
-        "اللذين",
-        "اللتين",
-        "اللواتي",
-        "كان",
-        "كانت",
-        "يكون",
-        "هو",
-        "هي",
-        "هم",
-        "هن",
-        "انا",
-        "نحن",
-        "انت",
-        "انتم",
-        "كل",
-        "بعض",
-        "غير",
-        "بين",
-        "عند",
-        "لدي",
-        "منذ",
-        "قبل",
-        "بعد",
-        "فيه",
-        "فيها",
-        "منه",
-        "منها",
-        "عليه",
-        "عليها",
-        "له",
-        "لها",
-        "لهم",
-        "به",
-        "بها",
-        "و",
-        "ف",
-        "ب",
-        "ك",
-        "ل",
-        "يا",
-        "اي",
-        "ايضا",
-        "كما",
-        "لكن",
-        "بل",
-    ]
-)
-STOP_WORDS = FRENCH_STOP_WORDS | ARABIC_STOP_WORDS
-
-# The institution's vocabulary, which the stemmers mangle (snowball turns التكوين
-# into تكو, and ISRI sends تكوينات to the root كون): each folded form maps to the
-# stem it must share with its variants. Province and commune names are kept whole.
-PROTECTED_STEMS = {
-    # Training, the institution's core word.
-    "تكوين": "تكوين",
-    "تكوينات": "تكوين",
-    "تكويني": "تكوين",
-    "تكوينيه": "تكوين",
-    "التكوين": "تكوين",
-    "formation": "formation",
-    "formations": "formation",
-    # Councillors and communes.
-    "منتخب": "منتخب",
-    "منتخبه": "منتخب",
-    "منتخبون": "منتخب",
-    "منتخبين": "منتخب",
-    "منتخبات": "منتخب",
-    "جماعه": "جماعه",
-    "جماعات": "جماعه",
-    "جماعي": "جماعه",
-    "جماعيه": "جماعه",
-    "ورشه": "ورشه",
-    "ورشات": "ورشه",
-    "مجلس": "مجلس",
-    "مجالس": "مجلس",
-    "ميزانيه": "ميزانيه",
-    "ميزانيات": "ميزانيه",
-    "انتخاب": "انتخاب",
-    "انتخابات": "انتخاب",
-    "انتخابيه": "انتخاب",
-    "صفقه": "صفقه",
-    "صفقات": "صفقه",
-    "جبايه": "جبايه",
-    "جبايات": "جبايه",
-    "حكامه": "حكامه",
-    "رقمنه": "رقمنه",
-    "elu": "elu",
-    "elus": "elu",
-    "elue": "elu",
-    "elues": "elu",
-    "commune": "commune",
-    "communes": "commune",
-    "communal": "commune",
-    "communale": "commune",
-    "communaux": "commune",
-    # The region, its provinces and prefecture (Province in accounts/regions.py).
-    "مراكش": "مراكش",
-    "اسفي": "اسفي",
-    "الصويره": "الصويره",
-    "صويره": "الصويره",
-    "الحوز": "الحوز",
-    "حوز": "الحوز",
-    "شيشاوه": "شيشاوه",
-    "السراغنه": "السراغنه",
-    "سراغنه": "السراغنه",
-    "قلعه": "قلعه",
-    "الرحامنه": "الرحامنه",
-    "رحامنه": "الرحامنه",
-    "اليوسفيه": "اليوسفيه",
-    "يوسفيه": "اليوسفيه",
-    "marrakech": "marrakech",
-    "safi": "safi",
-    "essaouira": "essaouira",
-    "haouz": "haouz",
-    "chichaoua": "chichaoua",
-    "kelaa": "kelaa",
-    "sraghna": "sraghna",
-    "rehamna": "rehamna",
-    "youssoufia": "youssoufia",
-}
-
-_ARTICLE_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "ولل", "لل", "ال")
-_CLITICS = ("و", "ف", "ب", "ك", "ل")
-_ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "يه", "ها", "هم")
 
 
 def is_arabic(text: str) -> bool:
@@ -330,18 +112,18 @@ def stem(word: str) -> str:
 
 def _stem_arabic(word: str) -> str:
     base = word
-    for prefix in _ARTICLE_PREFIXES:
+    for prefix in ARTICLE_PREFIXES:
         if base.startswith(prefix) and len(base) - len(prefix) >= 3:
             base = base[len(prefix) :]
             break
     else:
         # A lone conjunction or preposition only comes off when what is left is
         # a known word: و in ورشه is part of the word.
-        if base[:1] in _CLITICS and base[1:] in PROTECTED_STEMS:
+        if base[:1] in CLITICS and base[1:] in PROTECTED_STEMS:
             base = base[1:]
     if base in PROTECTED_STEMS:
         return PROTECTED_STEMS[base]
-    for suffix in _ARABIC_SUFFIXES:
+    for suffix in ARABIC_SUFFIXES:
         if base.endswith(suffix) and len(base) - len(suffix) >= 3:
             base = base[: -len(suffix)]
             break
@@ -357,7 +139,7 @@ def edge_grams(text: str, minsize: int, maxsize: int) -> list[str]:
     """The index-side autocomplete grams of one folded word (see :class:`EdgeNgramFilter`)."""
     forms = [text]
     # Typing تكو must find التكوين: grams of the word without its article too.
-    for prefix in _ARTICLE_PREFIXES:
+    for prefix in ARTICLE_PREFIXES:
         if text.startswith(prefix) and len(text) - len(prefix) >= 2:
             forms.append(text[len(prefix) :])
             break
@@ -432,6 +214,17 @@ def analyze(text: str, *, stemmed: bool = False) -> list[str]:
     """The terms a text gives, as the index sees them (used by query building)."""
     analyzer = stem_analyzer() if stemmed else exact_analyzer()
     return [token.text for token in analyzer(text)]
+
+
+def query_texts(query) -> list[str]:
+    """The texts typed into a modelsearch query: its ``PlainText`` and ``Phrase``
+    parts, under ``And``/``Or`` too, in order."""
+    if isinstance(query, (PlainText, Phrase)):
+        return [query.query_string]
+    out = []
+    for sub in getattr(query, "subqueries", []):
+        out.extend(query_texts(sub))
+    return out
 
 
 class WordTokenizer(Tokenizer):

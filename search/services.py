@@ -12,7 +12,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 from wagtail.search import index
 
-from search.backends.whoosh import WhooshIndex, WhooshSearchBackend
+from search.backends.whoosh import WhooshSearchBackend
 from search.extraction import Extraction, extract_text, is_supported
 from search.models import DocumentText
 
@@ -21,8 +21,7 @@ logger = logging.getLogger(__name__)
 
 def index_delete_key(*, path: str, index_name: str, key: str) -> None:
     """Delete the document ``key`` from the index ``index_name`` under ``path``."""
-    backend = WhooshSearchBackend({"PATH": path, "INDEX": index_name})
-    WhooshIndex(backend, index_name).delete_key(key)
+    WhooshSearchBackend({"PATH": path, "INDEX": index_name}).delete_key(key)
 
 
 def document_source_key(document) -> str:

@@ -4,6 +4,9 @@
 - A document deleted: re-index the pages that used it, once the deletion has committed.
 - A recording's captions added or replaced (``media_pipeline.signals.captions_changed``,
   sent after the commit): re-index the pages that use the recording.
+- The Whoosh backend asked to delete a document (``deletion_requested``, sent inside
+  the request that deleted the object): queue the deletion for the worker, the
+  index's only writer, once the transaction commits.
 """
 
 from django.apps import apps
@@ -38,9 +41,19 @@ def _captions_changed(sender, asset, **kwargs):
     referencing_pages_reindex_task.enqueue(asset._meta.app_label, asset._meta.model_name, str(asset.pk))
 
 
+def _deletion_requested(sender, path, index_name, key, **kwargs):
+    from search.tasks import delete_document_task
+
+    transaction.on_commit(lambda: delete_document_task.enqueue(path, index_name, key))
+
+
 def register() -> None:
     """Connect the handlers (SearchConfig.ready)."""
     from wagtail.documents import get_document_model
+
+    from search.backends.whoosh import deletion_requested
+
+    deletion_requested.connect(_deletion_requested, dispatch_uid="search_deletion_requested")
 
     document_model = get_document_model()
     post_save.connect(_document_saved, sender=document_model, dispatch_uid="search_document_saved")

@@ -99,7 +99,7 @@ def test_index_terms_give_the_analyzers_postings(text):
     """Terms computed once per text index exactly as the exact, stemmed and
     autocomplete analyzers do (frequencies, weights and positions); a text with a
     gap in its positions falls back to the analyzer for the exact field."""
-    from search.backends.whoosh import autocomplete_field, text_field
+    from search.backends.whoosh.schema import autocomplete_field, text_field
 
     exact, stemmed = analysis.index_terms(text)
     if "ـــ" in text.split():
@@ -116,7 +116,8 @@ def test_preanalysed_documents_match_across_the_corpus():
     backend's pre-analysis, field by field."""
     from whoosh import fields as wf
 
-    from search.backends.whoosh import PreAnalysis, autocomplete_field, text_field
+    from search.backends.whoosh.schema import autocomplete_field, text_field
+    from search.backends.whoosh.writing import PreAnalysis
     from tests.search.relevance_corpus import DOCS
 
     schema = wf.Schema(
@@ -136,7 +137,7 @@ def test_preanalysis_leaves_unknown_analyzers_alone():
     """A field whose analyzer is not one of ours gets its text unchanged."""
     from whoosh import fields as wf
 
-    from search.backends.whoosh import PreAnalysis
+    from search.backends.whoosh.writing import PreAnalysis
 
     schema = wf.Schema(other=wf.TEXT(), c_body=wf.TEXT(analyzer=analysis.stem_analyzer()))
     analysed = PreAnalysis(schema).document({"other": "Formation des élus", "c_body": "Formation des élus"})

@@ -1,15 +1,15 @@
-"""The search page's path for other modelsearch backends (OpenSearch at scale): facets
+"""The search page on other modelsearch backends (OpenSearch at scale): facets
 through ``results.facet()`` and highlighted body snippets, checked against modelsearch's
 database backend configured as a second alias."""
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from search import registry
-from search.registry import register_facet, registered_facets
-from search.selectors import SearchPage, _generic_search, _scope
+from search.registry import register_facet
+from search.selectors import site_search
 from tests.search.factories import TopicPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,21 +61,7 @@ def fallback(tmp_path):
 
 
 def run(query, selected=None, sort="relevance"):
-    locale = Locale.get_default()
-    queryset = Page.objects.live().public().filter(locale=locale)
-    empty = SearchPage(query=query, hits=[], total=0, page=1, per_page=20, facets=[], sort=sort)
-    return _generic_search(
-        query,
-        queryset,
-        empty,
-        sort,
-        1,
-        20,
-        facets=registered_facets(),
-        selected=selected or {},
-        scope=_scope(locale, None),
-        backend="fallback",
-    )
+    return site_search(query=query, locale=Locale.get_default(), selected=selected or {}, sort=sort, backend="fallback")
 
 
 def counts(result):

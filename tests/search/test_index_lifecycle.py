@@ -8,7 +8,8 @@ from django.core.management import call_command
 from modelsearch.backends import get_search_backend
 from wagtail.models import Locale, Page
 
-from search.backends.whoosh import Mapping, WhooshIndex
+from search.backends.whoosh.index import WhooshIndex
+from search.backends.whoosh.mapping import Mapping
 from search.health import index_status
 from search.selectors import site_search
 from tests.search.factories import TopicPageFactory, site_root
@@ -169,7 +170,7 @@ def _crashed_rebuild(search_index_dir, *, pid: int, started: float | None = None
     """Start a rebuild, then leave its marker as a killed process would: owned by ``pid``."""
     import json
 
-    from search.backends.whoosh import _process_start
+    from search.backends.whoosh.markers import process_start
 
     backend = get_search_backend("default")
     live_index = backend.get_index_for_model(Page)
@@ -180,7 +181,7 @@ def _crashed_rebuild(search_index_dir, *, pid: int, started: float | None = None
     marker = search_index_dir / "default" / "building"
     data = json.loads(marker.read_text())
     data["pid"] = pid
-    data["process_start"] = _process_start(pid)
+    data["process_start"] = process_start(pid)
     if started is not None:
         data["started"] = started
     marker.write_text(json.dumps(data))
@@ -190,12 +191,12 @@ def _crashed_rebuild(search_index_dir, *, pid: int, started: float | None = None
 def test_live_writes_ignore_a_dead_rebuild(search_index_dir):
     """A marker whose process is gone is stale: saves reach the live generation
     only, and nothing waits on or writes to the dead rebuild's generation."""
-    from search.backends.whoosh import read_marker
+    from search.backends.whoosh.markers import read_marker
 
     call_command("update_index", verbosity=0)
     generation, live_index = _crashed_rebuild(search_index_dir, pid=_dead_pid())
     assert read_marker(search_index_dir / "default").is_stale()
-    assert live_index._building() is None
+    assert live_index.building() is None
 
     TopicPageFactory(title="Assainissement liquide")
     assert found("assainissement") == ["Assainissement liquide"]
@@ -229,7 +230,7 @@ def test_an_old_marker_is_stale_even_if_its_pid_lives(search_index_dir, settings
     import os
     import time
 
-    from search.backends.whoosh import read_marker
+    from search.backends.whoosh.markers import read_marker
 
     call_command("update_index", verbosity=0)
     settings.SEARCH_REBUILD_MAX_AGE = 3600
@@ -245,7 +246,8 @@ def test_a_running_rebuild_is_not_stale_and_blocks_a_second_one(search_index_dir
     import subprocess
     import sys
 
-    from search.backends.whoosh import RebuildInProgress, read_marker
+    from search.backends.whoosh import RebuildInProgress
+    from search.backends.whoosh.markers import read_marker
 
     call_command("update_index", verbosity=0)
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -253,7 +255,7 @@ def test_a_running_rebuild_is_not_stale_and_blocks_a_second_one(search_index_dir
         generation, live_index = _crashed_rebuild(search_index_dir, pid=child.pid)
         marker = read_marker(search_index_dir / "default")
         assert not marker.is_stale()
-        assert live_index._building() is not None
+        assert live_index.building() is not None
 
         TopicPageFactory(title="Routes rurales")
         journal = search_index_dir / "default" / f".journal-{generation}"
@@ -267,16 +269,3 @@ def test_a_running_rebuild_is_not_stale_and_blocks_a_second_one(search_index_dir
     assert read_marker(search_index_dir / "default").is_stale()
     call_command("update_index", verbosity=0)
     assert found("routes") == ["Routes rurales"]
-
-
-def test_a_marker_from_before_owners_were_recorded_counts_by_age(tmp_path):
-    """The old marker format (a bare generation name) is read; its age is its file's."""
-    import time
-
-    from search.backends.whoosh import RebuildMarker
-
-    fresh = RebuildMarker.parse("gen-20260101-abcd1234\n", mtime=time.time())
-    assert fresh.generation == "gen-20260101-abcd1234"
-    assert fresh.pid is None and not fresh.is_stale()
-    old = RebuildMarker.parse("gen-20260101-abcd1234", mtime=time.time() - 30 * 24 * 3600)
-    assert old.is_stale()

@@ -64,7 +64,7 @@ def test_live_writes_in_another_process_survive_the_swap(tmp_path):
     )
     try:
         assert child.stdout.readline().strip() == "building", child.stderr.read()
-        assert live._building() is not None  # the child's marker is honoured
+        assert live.building() is not None  # the child's marker is honoured
         during = RelevanceDoc(pk=500, key="k500", title="pendant la reconstruction", body="", language="fr")
         live.add_items(RelevanceDoc, [during])
         live.delete_item(RelevanceDoc(pk=7, key="k7"))
@@ -80,4 +80,4 @@ def test_live_writes_in_another_process_survive_the_swap(tmp_path):
     pks = _pks(backend.get_index_for_model(RelevanceDoc))
     assert "500" in pks and "7" not in pks
     assert {str(i) for i in range(1, 41) if i != 7} <= pks
-    assert live._building() is None
+    assert live.building() is None

@@ -1,4 +1,4 @@
-"""The vectorised scorer (search/backends/scoring.py) answers exactly what
+"""The vectorised scorer (search/backends/whoosh/scoring.py) answers exactly what
 Whoosh's own collector answers: the same documents, scores, order, counts and
 facet counts, on an index with several segments and deleted documents."""
 
@@ -10,8 +10,8 @@ from modelsearch.backends import get_search_backend
 from modelsearch.query import Boost, MatchAll, Not, Phrase, PlainText
 
 from search.analysis import WORD_RE
-from search.backends import scoring
-from search.backends.whoosh import _column_order, filter_docs, query_hits, query_mask
+from search.backends.whoosh import arrays, scoring
+from search.backends.whoosh.execution import column_order, filter_docs, query_hits, query_mask
 from tests.search.relevance_corpus import DOCS, QUERIES
 from tests.search.testapp.models import RelevanceDoc
 
@@ -107,7 +107,7 @@ def test_same_hits_scores_and_order_as_whoosh(index):
         for query, filter_query, sortedby in _queries(backend):
             # Both parts run vectorised (otherwise query_hits would compare Whoosh with itself).
             assert scoring.compile_plan(query) is not None, query
-            assert _column_order(searcher, sortedby) is not None, sortedby
+            assert column_order(searcher, sortedby) is not None, sortedby
             expected = _whoosh(searcher, live, query, filter_query, sortedby)
             hits, total = query_hits(searcher, live, query, filter_query, sortedby=sortedby)
             assert total == len(expected), query
@@ -168,7 +168,7 @@ def test_postings_read_by_block_equal_whooshs_matcher(index):
                     while matcher.is_active():
                         expected.append((matcher.id(), matcher.weight()))
                         matcher.next()
-                    ids, weights = scoring.postings(leaf, fieldname, term)
+                    ids, weights = arrays.postings(leaf, fieldname, term)
                     got = [(i, w) for i, w in zip(ids.tolist(), weights.tolist(), strict=True) if i not in deleted]
                     assert got == expected, (fieldname, term)
                     compared += 1

@@ -10,7 +10,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
 from search import analysis
-from search.backends.segments import PostingLists, PostingListWriter
+from search.backends.whoosh.posting_lists import PostingLists
+from search.backends.whoosh.segments import PostingListWriter
 
 
 class BoostWordsStartingWithB(wa.Filter):

@@ -7,11 +7,12 @@ from modelsearch.backends import get_search_backend
 from modelsearch.query import MATCH_ALL
 from modelsearch.test.testapp.models import Book
 from wagtail.models import Page
-from whoosh import fields as wf
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from search.backends.whoosh import Mapping, PreAnalysis, SortKey, WhooshIndex, full_schema
+from search.backends.whoosh.mapping import Mapping, full_schema
+from search.backends.whoosh.schema import SortKey
+from search.backends.whoosh.writing import PreAnalysis
 from tests.search.backends.test_segments import reader_view
 from tests.search.relevance_corpus import DOCS
 from tests.search.testapp.models import RelevanceDoc
@@ -80,35 +81,6 @@ def test_string_sort_keys_are_columns_and_ranges_read_the_keywords(corpus):
     assert [doc.pk for doc in newest_first] == sorted(RelevanceDoc.objects.values_list("pk", flat=True), reverse=True)
 
 
-def test_live_writes_to_an_index_built_before_these_fields_changed(search_index_dir):
-    """An index whose schema still has ``title__ac`` and indexed ``pk_sort`` and
-    ``__n`` string fields (built by the previous version) takes live writes and
-    answers autocomplete, string ranges and ordering until the next rebuild."""
-    old = full_schema()
-    for name in list(old.names()):
-        if isinstance(old[name], SortKey):
-            old.remove(name)
-            old.add(name, wf.ID(sortable=True))
-    if "title__ac" not in old:
-        old.add("title__ac", old["ac"])
-    backend = get_search_backend("default")
-    index = WhooshIndex(backend, backend.index_name)
-    index.root.mkdir(parents=True)
-    (index.root / "gen-old").mkdir()
-    FileStorage(str(index.root / "gen-old")).create_index(old)
-    index._swap("gen-old")
-
-    docs = RelevanceDoc.objects.bulk_create(
-        RelevanceDoc(key=f"k{i}", title=f"Formation {i}", body="élus", language="fr") for i in range(5)
-    )
-    index.add_items(RelevanceDoc, docs)
-    assert [d.key for d in backend.autocomplete("forma", RelevanceDoc, fields=["title"])]
-    in_range = backend.search(
-        MATCH_ALL, RelevanceDoc.objects.filter(key__gte="k1", key__lte="k3").order_by("key"), order_by_relevance=False
-    )
-    assert [d.key for d in in_range] == ["k1", "k2", "k3"]
-
-
 def test_a_rebuild_writes_the_index_whooshs_own_writer_writes(search_index_dir, tmp_path):
     """A rebuild (one writer held over chunks of add_items, as update_index runs
     it) writes a generation equal, for the reader, to one written by Whoosh's
@@ -124,7 +96,7 @@ def test_a_rebuild_writes_the_index_whooshs_own_writer_writes(search_index_dir, 
     for start in range(0, len(objects), 7):
         index.add_items(RelevanceDoc, objects[start : start + 7])
     rebuilder.finish()
-    rebuilt = index._generation_dir()
+    rebuilt = index.generation_dir()
 
     path = tmp_path / "whoosh"
     path.mkdir()

@@ -3,12 +3,9 @@
 Whoosh scores a query by walking its matchers one document at a time in Python:
 on 100,000 records a two-word query over title and body visits tens of thousands
 of postings per clause, and counting the hits walks them all again, which took
-seconds. The index files stay Whoosh's; this module only reads them differently:
+seconds. The index files stay Whoosh's; this module only reads them differently
+(the arrays come from :mod:`.arrays`):
 
-- a posting list is read block by block into arrays (document numbers and term
-  frequencies), once per segment and term, and kept in a byte-bounded cache;
-- the per-document field lengths (one byte per document, Whoosh's lossy encoding)
-  are read into an array once per segment and field;
 - a query made of terms, ``Or``, ``And``, ``AndNot`` and ``Every`` is evaluated as
   whole-index arrays (a score and a "matched" flag per document), with Whoosh's
   own BM25F formula, boosts and IDF, so scores equal those of Whoosh's collector
@@ -17,9 +14,9 @@ seconds. The index files stay Whoosh's; this module only reads them differently:
   facet counts are then a few array operations.
 
 Queries of another shape (phrases, fuzzy terms, prefixes, ranges as the text
-query) return ``None`` from :func:`compile_plan` and the backend uses Whoosh's
-collector for them. Filters are applied as a boolean mask built once per index
-state (see ``filter_docs`` in the backend).
+query) return ``None`` from :func:`compile_plan` and :mod:`.execution` uses
+Whoosh's collector for them. Filters are applied as a boolean mask built once
+per index state (see :mod:`.execution`).
 """
 
 from __future__ import annotations
@@ -29,15 +26,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
-from django.conf import settings
 from whoosh import query as wq
-from whoosh.util.numeric import byte_to_length
 
-#: Array of Whoosh's encoded field-length byte -> length.
-_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
-#: Bytes of posting and length arrays kept per process (``SEARCH_CACHE_MB``).
-DEFAULT_CACHE_MB = 96
-
+from search.backends.whoosh import arrays, internals
 
 # --- Plans: the query shapes this module evaluates -------------------------------------
 
@@ -115,167 +106,6 @@ def compile_plan(query):
     return None
 
 
-# --- Arrays read from the index, cached -------------------------------------------------
-
-
-class _ByteCache:
-    """A least-recently-used cache bounded by the bytes of the arrays it holds."""
-
-    def __init__(self):
-        self._items: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def budget() -> int:
-        return int(getattr(settings, "SEARCH_CACHE_MB", DEFAULT_CACHE_MB) * 1024 * 1024)
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value, nbytes: int):
-        budget = self.budget()
-        if nbytes > budget:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (value, nbytes)
-            self._bytes += nbytes
-            while self._bytes > budget and self._items:
-                _, (_, size) = self._items.popitem(last=False)
-                self._bytes -= size
-
-    def clear(self):
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-_cache = _ByteCache()
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
-_EMPTY_TF = np.zeros(0, dtype=np.float64)
-
-
-def clear_cache() -> None:
-    """Forget every cached array and evaluation (tests; nothing else needs it:
-    keys include the segments)."""
-    _cache.clear()
-    with _scored_lock:
-        _scored.clear()
-
-
-def _segment_key(leaf) -> tuple:
-    # Whoosh names each segment with 16 random characters and never rewrites
-    # a segment's postings (deletions are applied from the deleted set).
-    segment = leaf.segment()
-    return (segment.segment_id(), leaf.doc_count_all()) if segment is not None else (id(leaf), 0)
-
-
-def _read_matcher(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and weights of a leaf matcher.
-
-    Whoosh's block postings (``W3LeafMatcher``) store each block as delta-encoded
-    ids and an array of weights; they are decoded here a block at a time, which
-    is what makes reading a long posting list cheap. Other matchers (inlined
-    single postings) are walked one posting at a time."""
-    if hasattr(matcher, "_read_data") and not getattr(matcher, "_byteids", False):
-        id_parts, weight_parts = [], []
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            id_parts.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            weights = matcher._data[1]
-            count = matcher._blocklength
-            if weights is None:
-                weight_parts.append(np.ones(count, dtype=np.float64))
-            elif isinstance(weights, float):
-                weight_parts.append(np.full(count, weights, dtype=np.float64))
-            else:
-                weight_parts.append(np.asarray(weights, dtype=np.float64))
-            matcher._next_block()
-        if not id_parts:
-            return _EMPTY_IDS, _EMPTY_TF
-        return np.concatenate(id_parts), np.concatenate(weight_parts)
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-
-
-def postings(leaf, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, term frequencies) of a term in one segment, deleted
-    documents included (callers mask them), cached per segment."""
-    key = ("p", _segment_key(leaf), fieldname, btext)
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached[0]
-    if (fieldname, btext) not in leaf:
-        value = (_EMPTY_IDS, _EMPTY_TF)
-    else:
-        matcher = leaf.postings(fieldname, btext)
-        # The reader wraps the matcher to skip deleted documents one by one;
-        # the arrays are masked with the deletions instead.
-        matcher = getattr(matcher, "child", matcher) if type(matcher).__name__ == "FilterMatcher" else matcher
-        ids, weights = _read_matcher(matcher)
-        value = (ids.astype(np.int32), weights.astype(np.float32))
-    _cache.put(key, value, value[0].nbytes + value[1].nbytes + 200)
-    return value
-
-
-def field_lengths(leaf, fieldname: str) -> np.ndarray:
-    """Each document's length in ``fieldname`` for one segment, as Whoosh's
-    scorer sees it (decoded from the one-byte stored length)."""
-    key = ("l", _segment_key(leaf), fieldname)
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached[0]
-    count = leaf.doc_count_all()
-    codes = _length_bytes(leaf, fieldname, count)
-    value = _LENGTHS[codes].astype(np.float32)
-    _cache.put(key, value, value.nbytes + 200)
-    return value
-
-
-def _length_bytes(leaf, fieldname: str, count: int) -> np.ndarray:
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return np.zeros(count, dtype=np.uint8)
-        stored = min(column._count, count)
-        raw = column._dbfile.get(column._basepos, stored) if stored else b""
-        codes = np.zeros(count, dtype=np.uint8)
-        codes[:stored] = np.frombuffer(raw, dtype=np.uint8)
-        return codes
-    except (AttributeError, ImportError):
-        # Another codec: ask the reader for each document (slower, same values).
-        from whoosh.util.numeric import length_to_byte
-
-        return np.array(
-            [length_to_byte(leaf.doc_field_length(doc, fieldname, 0) or 0) for doc in range(count)], dtype=np.uint8
-        )
-
-
-def _deleted_mask(leaf, count: int) -> np.ndarray | None:
-    if not leaf.has_deletions():
-        return None
-    mask = np.zeros(count, dtype=bool)
-    if hasattr(leaf, "deleted_docs_set"):
-        deleted = np.fromiter(leaf.deleted_docs_set, dtype=np.int64)
-    else:
-        deleted = np.fromiter((doc for doc in range(count) if leaf.is_deleted(doc)), dtype=np.int64)
-    mask[deleted[deleted < count]] = True
-    return mask
-
-
 # --- Evaluation --------------------------------------------------------------------------
 
 
@@ -306,16 +136,16 @@ class _Leaf:
             btext = field.to_bytes(node.text)
         except ValueError:
             return scores, matched
-        ids, tf = postings(self.leaf, node.field, btext)
+        ids, tf = arrays.postings(self.leaf, node.field, btext)
         if not len(ids):
             return scores, matched
         tf = tf.astype(np.float64)
         if field.scorable:
-            k1 = self.weighting.K1
-            b = self.weighting._field_B.get(node.field, self.weighting.B)
+            k1, default_b, field_b = self.weighting
+            b = field_b.get(node.field, default_b)
             idf = self.searcher.idf(node.field, btext)
             avgfl = self.searcher.avg_field_length(node.field) or 1
-            lengths = field_lengths(self.leaf, node.field)[ids].astype(np.float64)
+            lengths = arrays.field_lengths(self.leaf, node.field)[ids].astype(np.float64)
             # Whoosh's bm25(), term for term, so the values are the same floats.
             values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avgfl)))
         else:
@@ -361,20 +191,13 @@ class _Leaf:
         return scores
 
 
-def _weighting(searcher):
-    weighting = searcher.weighting
-    if not all(hasattr(weighting, name) for name in ("K1", "B", "_field_B")):
-        raise TypeError("The vectorised scorer implements BM25F only.")
-    return weighting
-
-
 def evaluate(searcher, plan) -> Scored:
     """Evaluate ``plan`` over every segment of the searcher's index."""
-    weighting = _weighting(searcher)
+    weighting = internals.bm25_parameters(searcher.weighting)
     score_parts, match_parts = [], []
     for leaf, _offset in searcher.reader().leaf_readers():
         scores, matched = _Leaf(searcher, leaf, weighting).evaluate(plan)
-        deleted = _deleted_mask(leaf, len(matched))
+        deleted = arrays.deleted_mask(leaf, len(matched))
         if deleted is not None:
             matched &= ~deleted
         score_parts.append(scores)
@@ -382,33 +205,6 @@ def evaluate(searcher, plan) -> Scored:
     if not score_parts:
         return Scored(np.zeros(0), np.zeros(0, dtype=bool))
     return Scored(np.concatenate(score_parts), np.concatenate(match_parts))
-
-
-def column_ranks(searcher, fieldname: str) -> np.ndarray | None:
-    """Each document's rank in the order of ``fieldname``'s sortable column, over
-    the whole index (equal values, equal ranks), or ``None`` if it has no column.
-
-    Whoosh sorts on the same raw column values, documents without a value
-    taking the column's default, so ranks order documents as it does."""
-    schema = searcher.schema
-    if fieldname not in schema or not schema[fieldname].column_type:
-        return None
-    key = ("r", state_key(searcher), fieldname)
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached[0]
-    values = []
-    for leaf, _ in searcher.reader().leaf_readers():
-        reader = leaf.column_reader(fieldname, translate=False)
-        values.extend(reader[doc] for doc in range(leaf.doc_count_all()))
-    if not values:
-        return np.zeros(0, dtype=np.int64)
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    _, ranks = np.unique(array, return_inverse=True)
-    ranks = ranks.astype(np.int64)
-    _cache.put(key, ranks, ranks.nbytes + 200)
-    return ranks
 
 
 def rank(scored: Scored, allowed: np.ndarray | None, start: int, stop: int | None, order=None):
@@ -451,7 +247,7 @@ def facet_counts(searcher, mask: np.ndarray, fieldname: str) -> list[tuple[str |
         for term in searcher.reader().lexicon(fieldname):
             total = 0
             for leaf, offset in leaves:
-                ids, _ = postings(leaf, fieldname, term)
+                ids, _ = arrays.postings(leaf, fieldname, term)
                 if len(ids):
                     ids = ids + offset
                     total += int(np.count_nonzero(mask[ids]))
@@ -467,24 +263,6 @@ def facet_counts(searcher, mask: np.ndarray, fieldname: str) -> list[tuple[str |
     return counts
 
 
-def docs_mask(docs, size: int) -> np.ndarray:
-    """A boolean array of ``size`` with the document numbers of ``docs`` set."""
-    mask = np.zeros(size, dtype=bool)
-    if docs is None:
-        mask[:] = True
-        return mask
-    ids = np.fromiter(iter(docs), dtype=np.int64)
-    mask[ids[ids < size]] = True
-    return mask
-
-
-def state_key(searcher) -> tuple:
-    """Identifies what a searcher sees: its segments and their deletions."""
-    return tuple(
-        (_segment_key(leaf), leaf.doc_count_all() - leaf.doc_count()) for leaf, _ in searcher.reader().leaf_readers()
-    )
-
-
 _scored_lock = threading.Lock()
 _scored: OrderedDict = OrderedDict()
 #: Evaluated queries kept per process: a search page asks for the hits, the count
@@ -492,9 +270,17 @@ _scored: OrderedDict = OrderedDict()
 SCORED_CACHE_SIZE = 8
 
 
+def clear_cache() -> None:
+    """Forget every cached array and evaluation (tests; nothing else needs it:
+    keys include the segments)."""
+    arrays.clear_cache()
+    with _scored_lock:
+        _scored.clear()
+
+
 def evaluate_cached(searcher, plan) -> Scored:
     """:func:`evaluate`, remembered for the same plan and index state."""
-    key = (state_key(searcher), plan)
+    key = (arrays.state_key(searcher), plan)
     with _scored_lock:
         found = _scored.get(key)
         if found is not None:
