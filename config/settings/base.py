@@ -253,16 +253,18 @@ WAGTAIL_SITE_NAME = "Takwin"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # --- Documents: never rendered by a browser on the site's origin ----------------
 # Anyone with upload rights (editors, trainers, the archive import) adds documents, so a
-# document is only ever *downloaded*:
-# - Wagtail's view serves every document (no redirect to the storage, no link straight to the
-#   file), with Content-Security-Policy: default-src 'none' and X-Content-Type-Options: nosniff;
-# - always as an attachment: no content type is shown inline, not even PDF;
-# - the files under MEDIA_ROOT/documents/ are not published at MEDIA_URL: config/urls.py
-#   refuses them in development, the README's nginx block in production; on S3 they are
-#   streamed by the view, the bucket's own URLs are never handed out.
+# document is only ever *downloaded*, never rendered on the site's origin:
+# - on local disk documents live in the protected folder (see "Protected media" above), and
+#   Wagtail's view sends them (it sees a local path) with Content-Security-Policy:
+#   default-src 'none', X-Content-Type-Options: nosniff, and always as an attachment (no
+#   content type is shown inline, not even PDF);
+# - on S3 Wagtail redirects to a short-lived presigned URL of the private object, on the
+#   bucket's own origin: a large lesson video is not streamed through a web worker.
+#   (None is Wagtail's own rule: "redirect" for storages without a local path, else "serve_view".)
+# - config/urls.py also refuses documents/ under MEDIA_URL in development.
 # The archive import checks each attachment's content against these extensions
 # (archive/attachments.py); HTML and SVG are never among them.
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_SERVE_METHOD = None
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 MEDIA_PRIVATE_PREFIXES = ("documents/",)
