@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from accounts.regions import Province
+from vocabulary.regions import Province
 
 from . import charts, exporter
 from .models import ActivityType

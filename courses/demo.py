@@ -11,9 +11,10 @@ from django.core.files import File
 from django.utils import timezone
 
 from config.demo_pages import ensure_child, ensure_snippet, ensure_translation, locale
+from vocabulary.models import Person, Theme
 
 from .demo_content import LESSONS, QUIZZES
-from .models import CourseIndexPage, CoursePage, Theme, Trainer
+from .models import CourseIndexPage, CoursePage
 
 LEVELS = ["introductory", "intermediate", "advanced"]
 AUDIENCE = {
@@ -253,13 +254,14 @@ def load_lessons(module: CoursePage, *, video, recording=None) -> None:
             _live_save(translated)
 
 
-def load_trainer() -> Trainer:
+def load_trainer() -> Person:
     """The demo trainer, linked to the trainer account so that it sees the modules' reports."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(email="trainer@takwin.test").first()
-    trainer, _created = Trainer.objects.get_or_create(
-        name="Karim El Idrissi", defaults={"affiliation": "Dar Al-Muntakhab · Marrakech-Safi", "user": user}
+    trainer, _created = Person.objects.get_or_create(
+        name_fr="Karim El Idrissi",
+        defaults={"affiliation_fr": "Dar Al-Muntakhab · Marrakech-Safi", "user": user, "kind": Person.Kind.TRAINER},
     )
     if trainer.user_id is None and user is not None:
         trainer.user = user

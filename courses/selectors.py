@@ -140,8 +140,8 @@ def reportable_courses(*, user) -> QuerySet[CoursePage]:
 def course_report(*, course: CoursePage) -> dict:
     """Enrolment, progress, scores and time spent for one module, with breakdowns (five queries)."""
     from accounts.models import User
-    from accounts.regions import Province
     from lessons.models import LessonProgress, QuizAttempt
+    from vocabulary.regions import Province
 
     lesson_count = _lessons_of([course]).filter(required=True).count()
     enrolments = list(
