@@ -92,11 +92,19 @@ class Person(models.Model):
     affiliation_ar = models.CharField(_("affiliation in Arabic"), max_length=250, blank=True)
     affiliation_fr = models.CharField(_("affiliation in French"), max_length=250, blank=True)
     photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="people",
         help_text=_("The person's account: it sees the reports of the modules this person trains."),
     )

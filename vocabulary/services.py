@@ -28,7 +28,9 @@ def person_for_record(*, name: str, affiliation: str = "", kind: str = Person.Ki
     affiliation_field = "affiliation_ar" if is_arabic(affiliation) else "affiliation_fr"
     person = Person.objects.filter(Q(name_ar=name) | Q(name_fr=name)).order_by("pk").first()
     if person is None:
-        person = Person(**{"name_ar" if is_arabic(name) else "name_fr": name, affiliation_field: affiliation, "kind": kind})
+        person = Person(
+            **{"name_ar" if is_arabic(name) else "name_fr": name, affiliation_field: affiliation, "kind": kind}
+        )
     elif not affiliation or (getattr(person, affiliation_field), person.kind) == (affiliation, kind):
         return person
     else:

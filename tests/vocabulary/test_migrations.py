@@ -41,8 +41,16 @@ def _page(apps, model: str, *, path: str, **fields):
     )
     locale = fields.pop("locale")
     return apps.get_model(app_label, name).objects.create(
-        path=path, depth=2, numchild=0, url_path=f"/{path}/", title=path, draft_title=path, slug=path.lower(),
-        content_type=content_type, locale=locale, **fields,
+        path=path,
+        depth=2,
+        numchild=0,
+        url_path=f"/{path}/",
+        title=path,
+        draft_title=path,
+        slug=path.lower(),
+        content_type=content_type,
+        locale=locale,
+        **fields,
     )
 
 
@@ -61,7 +69,9 @@ def _old_rows(apps) -> dict:
     fr, _ = Locale.objects.get_or_create(language_code="fr")
     Theme = apps.get_model("courses", "Theme")
     key = uuid.uuid4()
-    gis_ar = Theme.objects.create(name="نظم المعلومات الجغرافية", slug="gis", locale=ar, translation_key=key, sort_order=3)
+    gis_ar = Theme.objects.create(
+        name="نظم المعلومات الجغرافية", slug="gis", locale=ar, translation_key=key, sort_order=3
+    )
     gis_fr = Theme.objects.create(name="SIG", slug="gis", locale=fr, translation_key=key, sort_order=3)
     governance = Theme.objects.create(name="تحسين الحكامة", slug="governance", locale=ar, sort_order=1)
 
@@ -86,8 +96,13 @@ def _old_rows(apps) -> dict:
     module_fr = _page(apps, "courses.CoursePage", path="00019002", locale=fr, theme=gis_fr, summary="Résumé")
     _link(module_fr, "trainers", [nadia_trainer])
     activity = _page(
-        apps, "archive.ActivityPage", path="00019003", locale=ar, reference_code="MDE-2017-001",
-        start_date=datetime.date(2017, 3, 14), province="safi",
+        apps,
+        "archive.ActivityPage",
+        path="00019003",
+        locale=ar,
+        reference_code="MDE-2017-001",
+        start_date=datetime.date(2017, 3, 14),
+        province="safi",
     )
     _link(activity, "themes", [gis_ar, governance])
     _link(activity, "trainers", [nadia, ahmed])
@@ -97,15 +112,27 @@ def _old_rows(apps) -> dict:
     theme_type, _ = ContentType.objects.get_or_create(app_label="courses", model="theme")
     trainer_type, _ = ContentType.objects.get_or_create(app_label="courses", model="trainer")
     reviewers = apps.get_model("auth", "Group").objects.create(name="Reviewers")
-    reviewers.permissions.add(*(
-        Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": codename})[0]
-        for content_type, codename in ((trainer_type, "change_trainer"), (theme_type, "change_theme"))
-    ))
+    reviewers.permissions.add(
+        *(
+            Permission.objects.get_or_create(content_type=content_type, codename=codename, defaults={"name": codename})[
+                0
+            ]
+            for content_type, codename in ((trainer_type, "change_trainer"), (theme_type, "change_theme"))
+        )
+    )
     return {
         "themes": {t.pk: (t.slug, t.locale_id, str(t.translation_key), t.name) for t in (gis_ar, gis_fr, governance)},
-        "gis_ar": gis_ar.pk, "gis_fr": gis_fr.pk, "governance": governance.pk,
-        "nadia": nadia.pk, "ahmed": ahmed.pk, "user": user.pk, "photo": photo.pk,
-        "module": module.pk, "module_fr": module_fr.pk, "activity": activity.pk, "theme_type": theme_type.pk,
+        "gis_ar": gis_ar.pk,
+        "gis_fr": gis_fr.pk,
+        "governance": governance.pk,
+        "nadia": nadia.pk,
+        "ahmed": ahmed.pk,
+        "user": user.pk,
+        "photo": photo.pk,
+        "module": module.pk,
+        "module_fr": module_fr.pk,
+        "activity": activity.pk,
+        "theme_type": theme_type.pk,
     }
 
 
@@ -118,7 +145,9 @@ def test_themes_people_and_their_references_survive_the_move():
 
     _migrate(executor.loader.graph.leaf_nodes())
 
-    themes = {t.pk: (t.slug, t.locale_id, str(t.translation_key), t.name) for t in Theme.objects.filter(pk__in=old["themes"])}
+    themes = {
+        t.pk: (t.slug, t.locale_id, str(t.translation_key), t.name) for t in Theme.objects.filter(pk__in=old["themes"])
+    }
     assert themes == old["themes"]
     assert CoursePage.objects.get(pk=old["module"]).theme_id == old["gis_ar"]
     assert CoursePage.objects.get(pk=old["module_fr"]).theme_id == old["gis_fr"]
@@ -129,7 +158,10 @@ def test_themes_people_and_their_references_survive_the_move():
 
     nadia, ahmed = Person.objects.get(pk=old["nadia"]), Person.objects.get(pk=old["ahmed"])
     assert (nadia.name_fr, nadia.name_ar, nadia.affiliation_fr, nadia.kind) == (
-        "Nadia Geo", "", "Université Cadi Ayyad", "academic"
+        "Nadia Geo",
+        "",
+        "Université Cadi Ayyad",
+        "academic",
     )
     assert (ahmed.name_ar, ahmed.affiliation_ar, ahmed.kind) == ("أحمد الخبير", "وزارة الداخلية", "state-official")
     assert set(activity.trainers.values_list("pk", flat=True)) == {old["nadia"], old["ahmed"]}
@@ -137,7 +169,10 @@ def test_themes_people_and_their_references_survive_the_move():
     module_people = CoursePage.objects.get(pk=old["module"]).trainers.all()
     karim = module_people.get(name_fr="Karim El Idrissi")
     assert (karim.user_id, karim.photo_id, karim.affiliation_fr, karim.kind) == (
-        old["user"], old["photo"], "Dar Al-Muntakhab", "trainer"
+        old["user"],
+        old["photo"],
+        "Dar Al-Muntakhab",
+        "trainer",
     )
     fatima = module_people.get(name_ar="فاطمة الزهراء")
     assert (fatima.name_fr, fatima.affiliation_ar) == ("", "جامعة القاضي عياض")
@@ -174,6 +209,8 @@ def test_every_relation_to_the_vocabulary_points_at_its_table():
                     assert relations[field.column][1] == target._meta.db_table, (model._meta.db_table, field.column)
                     checked.add((model._meta.db_table, field.column))
     assert {
-        ("courses_coursepage", "theme_id"), ("courses_coursepage_trainers", "person_id"),
-        ("archive_activitypage_themes", "theme_id"), ("archive_activitypage_trainers", "person_id"),
+        ("courses_coursepage", "theme_id"),
+        ("courses_coursepage_trainers", "person_id"),
+        ("archive_activitypage_themes", "theme_id"),
+        ("archive_activitypage_trainers", "person_id"),
     } <= checked

@@ -15,8 +15,18 @@ def test_a_record_files_names_and_affiliations_by_script():
     """An Arabic name goes to name_ar, a Latin one to name_fr; the same for affiliations."""
     ahmed = person_for_record(name="أحمد الخبير", affiliation="وزارة الداخلية", kind="state-official")
     nadia = person_for_record(name="Nadia Geo", affiliation="Université Cadi Ayyad", kind="academic")
-    assert (ahmed.name_ar, ahmed.name_fr, ahmed.affiliation_ar, ahmed.kind) == ("أحمد الخبير", "", "وزارة الداخلية", "state-official")
-    assert (nadia.name_fr, nadia.name_ar, nadia.affiliation_fr, nadia.kind) == ("Nadia Geo", "", "Université Cadi Ayyad", "academic")
+    assert (ahmed.name_ar, ahmed.name_fr, ahmed.affiliation_ar, ahmed.kind) == (
+        "أحمد الخبير",
+        "",
+        "وزارة الداخلية",
+        "state-official",
+    )
+    assert (nadia.name_fr, nadia.name_ar, nadia.affiliation_fr, nadia.kind) == (
+        "Nadia Geo",
+        "",
+        "Université Cadi Ayyad",
+        "academic",
+    )
 
 
 def test_a_record_finds_a_person_by_either_name_and_updates_affiliation():

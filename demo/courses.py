@@ -1,20 +1,19 @@
 """Demo content: the twelve themes of the institution's training plan, one module each,
 with three lessons and a quiz per module, a trainer, and a demo learner at different stages."""
 
-import shutil
-import subprocess
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from config.demo_pages import ensure_child, ensure_snippet, ensure_translation, locale
+from courses.models import CourseIndexPage, CoursePage
 from vocabulary.models import Person, Theme
 
-from .demo_content import LESSONS, QUIZZES
-from .models import CourseIndexPage, CoursePage
+from . import accounts as accounts_demo
+from . import media
+from .courses_content import LESSONS, QUIZZES
+from .pages import ensure_child, ensure_snippet, ensure_translation, go_live, locale
 
 LEVELS = ["introductory", "intermediate", "advanced"]
 AUDIENCE = {
@@ -24,54 +23,92 @@ AUDIENCE = {
 VIDEO_TITLE = "Takwin demo clip"
 
 
-def _live_save(page) -> None:
-    # Like the foundation's demo pages: saved live directly, without a revision, which
-    # halves the writes and the tasks they trigger; editing in the admin starts the history.
-    now = timezone.now()
-    page.live, page.has_unpublished_changes = True, False
-    page.first_published_at = page.first_published_at or now
-    page.last_published_at = now
-    page.save()
-
 # slug, Arabic title, French title, Arabic summary, French summary
 THEMES = [
-    ("legal-framework", "الإطار القانوني والمؤسساتي للجماعات الترابية",
-     "Cadre juridique et institutionnel des collectivités territoriales",
-     "القوانين التنظيمية للجماعات الترابية، واختصاصات الجماعة ومجلسها ورئيسها، وعلاقتها بالدولة وبباقي الجماعات الترابية.",
-     "Les lois organiques des collectivités territoriales, les compétences de la commune, de son conseil et de son président, et ses relations avec l'État et les autres collectivités."),
-    ("governance", "تحسين الحكامة", "Amélioration de la gouvernance",
-     "مبادئ الحكامة الجيدة في تدبير الشأن المحلي: الشفافية والمساءلة والنجاعة، وأدوات قياس الأداء.",
-     "Les principes de bonne gouvernance dans la gestion locale : transparence, redevabilité, efficacité, et les outils de mesure de la performance."),
-    ("action-programme", "برنامج عمل الجماعة", "Le programme d'action de la commune",
-     "مراحل إعداد برنامج عمل الجماعة وتتبعه وتقييمه، من التشخيص التشاركي إلى برمجة المشاريع.",
-     "Élaborer, suivre et évaluer le programme d'action de la commune, du diagnostic participatif à la programmation des projets."),
-    ("digital-procedures", "التحول الرقمي للمساطر الإدارية", "Transformation numérique des procédures administratives",
-     "رقمنة المساطر والخدمات الجماعية، والمنصات الوطنية، وتبسيط المساطر لفائدة المرتفقين.",
-     "La dématérialisation des procédures et des services communaux, les plateformes nationales et la simplification au service des usagers."),
-    ("revenue-expenditure", "النظام المندمج للمداخيل والنفقات", "Le système intégré des recettes et des dépenses",
-     "تدبير ميزانية الجماعة عبر النظام المندمج للمداخيل والنفقات: التحصيل والالتزام والأداء.",
-     "Gérer le budget communal avec le système intégré des recettes et des dépenses : recouvrement, engagement et paiement."),
-    ("internal-audit", "التدقيق الداخلي ومراقبة التدبير", "Audit interne et contrôle de gestion",
-     "إرساء وظيفة التدقيق الداخلي ومراقبة التدبير في الجماعة، وخرائط المخاطر ولوحات القيادة.",
-     "Mettre en place l'audit interne et le contrôle de gestion dans la commune : cartographie des risques et tableaux de bord."),
-    ("gender-approach", "مقاربة النوع في السياسات العمومية الترابية", "L'approche genre dans les politiques publiques territoriales",
-     "إدماج مقاربة النوع في التخطيط والميزانية على المستوى الترابي، وهيئة المساواة وتكافؤ الفرص ومقاربة النوع.",
-     "Intégrer l'approche genre dans la planification et la budgétisation territoriales, et l'instance de l'équité, de l'égalité des chances et de l'approche genre."),
-    ("citizen-participation", "المشاركة المدنية والمواطنة", "Participation civile et citoyenne",
-     "آليات الديمقراطية التشاركية: العرائض، وهيئات التشاور، وإشراك المجتمع المدني في تدبير الشأن المحلي.",
-     "Les mécanismes de la démocratie participative : pétitions, instances de concertation et implication de la société civile."),
-    ("land-use-planning", "إعداد التراب والتخطيط المجالي", "Aménagement du territoire et planification spatiale",
-     "وثائق إعداد التراب والتخطيط المجالي، وانسجام برامج الجماعة مع التصميم الجهوي لإعداد التراب.",
-     "Les documents d'aménagement du territoire et la cohérence des programmes communaux avec le schéma régional."),
-    ("project-management", "التخطيط الترابي وتدبير المشاريع", "Planification territoriale et gestion de projets",
-     "منهجية تدبير المشاريع الترابية: الدراسة والبرمجة والتمويل والتنفيذ والتتبع.",
-     "La gestion de projets territoriaux : étude, programmation, financement, exécution et suivi."),
-    ("urbanism-environment-mobility", "التعمير والبيئة والتنقل", "Urbanisme, environnement et mobilité",
-     "وثائق التعمير ورخص البناء، وحماية البيئة، وتنظيم النقل والتنقل الحضري.",
-     "Les documents d'urbanisme et les autorisations de construire, la protection de l'environnement et l'organisation de la mobilité."),
-    ("gis", "نظم المعلومات الجغرافية", "Systèmes d'information géographique",
-     "استعمال نظم المعلومات الجغرافية في تدبير المجال الجماعي: الخرائط والمعطيات المجالية واتخاذ القرار.",
-     "Utiliser les SIG pour gérer le territoire communal : cartes, données spatiales et aide à la décision."),
+    (
+        "legal-framework",
+        "الإطار القانوني والمؤسساتي للجماعات الترابية",
+        "Cadre juridique et institutionnel des collectivités territoriales",
+        "القوانين التنظيمية للجماعات الترابية، واختصاصات الجماعة ومجلسها ورئيسها، وعلاقتها بالدولة وبباقي الجماعات الترابية.",
+        "Les lois organiques des collectivités territoriales, les compétences de la commune, de son conseil et de son président, et ses relations avec l'État et les autres collectivités.",
+    ),
+    (
+        "governance",
+        "تحسين الحكامة",
+        "Amélioration de la gouvernance",
+        "مبادئ الحكامة الجيدة في تدبير الشأن المحلي: الشفافية والمساءلة والنجاعة، وأدوات قياس الأداء.",
+        "Les principes de bonne gouvernance dans la gestion locale : transparence, redevabilité, efficacité, et les outils de mesure de la performance.",
+    ),
+    (
+        "action-programme",
+        "برنامج عمل الجماعة",
+        "Le programme d'action de la commune",
+        "مراحل إعداد برنامج عمل الجماعة وتتبعه وتقييمه، من التشخيص التشاركي إلى برمجة المشاريع.",
+        "Élaborer, suivre et évaluer le programme d'action de la commune, du diagnostic participatif à la programmation des projets.",
+    ),
+    (
+        "digital-procedures",
+        "التحول الرقمي للمساطر الإدارية",
+        "Transformation numérique des procédures administratives",
+        "رقمنة المساطر والخدمات الجماعية، والمنصات الوطنية، وتبسيط المساطر لفائدة المرتفقين.",
+        "La dématérialisation des procédures et des services communaux, les plateformes nationales et la simplification au service des usagers.",
+    ),
+    (
+        "revenue-expenditure",
+        "النظام المندمج للمداخيل والنفقات",
+        "Le système intégré des recettes et des dépenses",
+        "تدبير ميزانية الجماعة عبر النظام المندمج للمداخيل والنفقات: التحصيل والالتزام والأداء.",
+        "Gérer le budget communal avec le système intégré des recettes et des dépenses : recouvrement, engagement et paiement.",
+    ),
+    (
+        "internal-audit",
+        "التدقيق الداخلي ومراقبة التدبير",
+        "Audit interne et contrôle de gestion",
+        "إرساء وظيفة التدقيق الداخلي ومراقبة التدبير في الجماعة، وخرائط المخاطر ولوحات القيادة.",
+        "Mettre en place l'audit interne et le contrôle de gestion dans la commune : cartographie des risques et tableaux de bord.",
+    ),
+    (
+        "gender-approach",
+        "مقاربة النوع في السياسات العمومية الترابية",
+        "L'approche genre dans les politiques publiques territoriales",
+        "إدماج مقاربة النوع في التخطيط والميزانية على المستوى الترابي، وهيئة المساواة وتكافؤ الفرص ومقاربة النوع.",
+        "Intégrer l'approche genre dans la planification et la budgétisation territoriales, et l'instance de l'équité, de l'égalité des chances et de l'approche genre.",
+    ),
+    (
+        "citizen-participation",
+        "المشاركة المدنية والمواطنة",
+        "Participation civile et citoyenne",
+        "آليات الديمقراطية التشاركية: العرائض، وهيئات التشاور، وإشراك المجتمع المدني في تدبير الشأن المحلي.",
+        "Les mécanismes de la démocratie participative : pétitions, instances de concertation et implication de la société civile.",
+    ),
+    (
+        "land-use-planning",
+        "إعداد التراب والتخطيط المجالي",
+        "Aménagement du territoire et planification spatiale",
+        "وثائق إعداد التراب والتخطيط المجالي، وانسجام برامج الجماعة مع التصميم الجهوي لإعداد التراب.",
+        "Les documents d'aménagement du territoire et la cohérence des programmes communaux avec le schéma régional.",
+    ),
+    (
+        "project-management",
+        "التخطيط الترابي وتدبير المشاريع",
+        "Planification territoriale et gestion de projets",
+        "منهجية تدبير المشاريع الترابية: الدراسة والبرمجة والتمويل والتنفيذ والتتبع.",
+        "La gestion de projets territoriaux : étude, programmation, financement, exécution et suivi.",
+    ),
+    (
+        "urbanism-environment-mobility",
+        "التعمير والبيئة والتنقل",
+        "Urbanisme, environnement et mobilité",
+        "وثائق التعمير ورخص البناء، وحماية البيئة، وتنظيم النقل والتنقل الحضري.",
+        "Les documents d'urbanisme et les autorisations de construire, la protection de l'environnement et l'organisation de la mobilité.",
+    ),
+    (
+        "gis",
+        "نظم المعلومات الجغرافية",
+        "Systèmes d'information géographique",
+        "استعمال نظم المعلومات الجغرافية في تدبير المجال الجماعي: الخرائط والمعطيات المجالية واتخاذ القرار.",
+        "Utiliser les SIG pour gérer le territoire communal : cartes, données spatiales et aide à la décision.",
+    ),
 ]
 
 
@@ -90,16 +127,27 @@ def load(homes: dict) -> list[CoursePage]:
         )
         level = LEVELS[(order - 1) % 3]
         module = ensure_child(
-            catalogue_ar, CoursePage, slug=slug, title=title_ar, summary=summary_ar, theme=themes["ar"],
-            featured=order <= 6, level=level, audience=AUDIENCE["ar"],
+            catalogue_ar,
+            CoursePage,
+            slug=slug,
+            title=title_ar,
+            summary=summary_ar,
+            theme=themes["ar"],
+            featured=order <= 6,
+            level=level,
+            audience=AUDIENCE["ar"],
         )
         ensure_translation(
-            module, "fr", title=title_fr, slug=slug, summary=summary_fr, theme=themes["fr"], level=level,
+            module,
+            "fr",
+            title=title_fr,
+            slug=slug,
+            summary=summary_fr,
+            theme=themes["fr"],
+            level=level,
             audience=AUDIENCE["fr"],
         )
         modules.append(module)
-    from accounts import demo as accounts_demo
-
     accounts_demo.load()  # idempotent; the trainer's and learner's accounts must exist first
     video = demo_video()
     recording = demo_recording(video)
@@ -111,7 +159,7 @@ def load(homes: dict) -> list[CoursePage]:
             page = page.specific
             if trainer not in page.trainers.all():
                 page.trainers.add(trainer)
-                _live_save(page)
+                go_live(page)
     load_learner(modules)
     return modules
 
@@ -122,31 +170,30 @@ def demo_video():
 
     Document = get_document_model()
     existing = Document.objects.filter(title=VIDEO_TITLE).first()
-    if existing is not None or shutil.which("ffmpeg") is None:
+    if existing is not None:
         return existing
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "takwin-demo.mp4"
-        subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=20",
-             "-f", "lavfi", "-i", "sine=frequency=330:duration=20", "-c:v", "libx264", "-preset", "veryfast",
-             "-crf", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-shortest",
-             "-movflags", "+faststart", str(path)],
-            check=True,
-        )
-        document = Document(title=VIDEO_TITLE)
-        with path.open("rb") as handle:
-            document.file.save(path.name, File(handle), save=True)
+    content = media.clip(seconds=20, crf=30)
+    if content is None:
+        return None
+    document = Document(title=VIDEO_TITLE)
+    document.file.save("takwin-demo.mp4", ContentFile(content), save=True)
     return document
 
 
 RECORDING_TITLE = "Takwin demo recording"
 CAPTIONS = {
-    "ar": ("العربية", "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nمرحبا بكم في منصة تكوين لدار المنتخب.\n\n"
-                      "00:00:06.500 --> 00:00:13.000\nيمكنكم اختيار الجودة والسرعة ولغة الترجمة من أزرار المشغل.\n\n"
-                      "00:00:13.500 --> 00:00:19.500\nيحفظ تقدمكم تلقائيا وتستأنفون من حيث توقفتم.\n"),
-    "fr": ("Français", "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nBienvenue sur Takwin, la plateforme de la Maison de l'Élu.\n\n"
-                       "00:00:06.500 --> 00:00:13.000\nChoisissez la qualité, la vitesse et les sous-titres dans le lecteur.\n\n"
-                       "00:00:13.500 --> 00:00:19.500\nVotre progression est enregistrée ; vous reprenez où vous étiez.\n"),
+    "ar": (
+        "العربية",
+        "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nمرحبا بكم في منصة تكوين لدار المنتخب.\n\n"
+        "00:00:06.500 --> 00:00:13.000\nيمكنكم اختيار الجودة والسرعة ولغة الترجمة من أزرار المشغل.\n\n"
+        "00:00:13.500 --> 00:00:19.500\nيحفظ تقدمكم تلقائيا وتستأنفون من حيث توقفتم.\n",
+    ),
+    "fr": (
+        "Français",
+        "WEBVTT\n\n00:00:00.500 --> 00:00:06.000\nBienvenue sur Takwin, la plateforme de la Maison de l'Élu.\n\n"
+        "00:00:06.500 --> 00:00:13.000\nChoisissez la qualité, la vitesse et les sous-titres dans le lecteur.\n\n"
+        "00:00:13.500 --> 00:00:19.500\nVotre progression est enregistrée ; vous reprenez où vous étiez.\n",
+    ),
 }
 
 
@@ -184,7 +231,11 @@ def _quiz(slug: str, lang: str, title: str):
     if quiz is not None:
         return quiz
     quiz = Quiz.objects.create(
-        title=quiz_title, pass_mark=60, max_attempts=3, time_limit_minutes=15, shuffle_options=True,
+        title=quiz_title,
+        pass_mark=60,
+        max_attempts=3,
+        time_limit_minutes=15,
+        shuffle_options=True,
         reveal_policy=Quiz.Reveal.AFTER_LAST,
         feedback_pass="أحسنتم! لقد اجتزتم الاختبار." if lang == "ar" else "Bravo ! Vous avez réussi le quiz.",
         feedback_fail="راجعوا الدروس ثم أعيدوا المحاولة." if lang == "ar" else "Revoyez les leçons puis réessayez.",
@@ -214,14 +265,34 @@ def _bodies(slug: str, n: int, lang: str, video, quiz, recording=None) -> list:
     text = text_ar if lang == "ar" else text_fr
     body = []
     if n == 0 and video is not None:
-        body.append(("video", {"recording": recording, "video": video, "poster": None,
-                               "caption": title_ar if lang == "ar" else title_fr}))
+        body.append(
+            (
+                "video",
+                {
+                    "recording": recording,
+                    "video": video,
+                    "poster": None,
+                    "caption": title_ar if lang == "ar" else title_fr,
+                },
+            )
+        )
     body.append(("text", f"<p>{text}</p>"))
     if n == 0:
-        body.append(("callout", {"kind": "tip", "title": "نصيحة" if lang == "ar" else "Conseil", "text": (
-            "<p>شاهدوا الفيديو إلى النهاية: يحفظ تقدمكم تلقائيا وتستأنفون من حيث توقفتم.</p>" if lang == "ar" else
-            "<p>Regardez la vidéo jusqu'au bout : votre progression est enregistrée et vous reprenez là où vous "
-            "vous êtes arrêté.</p>")}))
+        body.append(
+            (
+                "callout",
+                {
+                    "kind": "tip",
+                    "title": "نصيحة" if lang == "ar" else "Conseil",
+                    "text": (
+                        "<p>شاهدوا الفيديو إلى النهاية: يحفظ تقدمكم تلقائيا وتستأنفون من حيث توقفتم.</p>"
+                        if lang == "ar"
+                        else "<p>Regardez la vidéo jusqu'au bout : votre progression est enregistrée et vous reprenez là où vous "
+                        "vous êtes arrêté.</p>"
+                    ),
+                },
+            )
+        )
     if n == 2:
         body.append(("quiz", {"quiz": quiz}))
     return body
@@ -242,16 +313,22 @@ def load_lessons(module: CoursePage, *, video, recording=None) -> None:
         if lesson is None:
             now = timezone.now()
             lesson = LessonPage(
-                title=title_ar, slug=lesson_slug, locale=module.locale, completion_rule=rule,
-                estimated_minutes=10 + 5 * n, body=_bodies(slug, n, "ar", video, quizzes["ar"], recording),
-                live=True, first_published_at=now, last_published_at=now,
+                title=title_ar,
+                slug=lesson_slug,
+                locale=module.locale,
+                completion_rule=rule,
+                estimated_minutes=10 + 5 * n,
+                body=_bodies(slug, n, "ar", video, quizzes["ar"], recording),
+                live=True,
+                first_published_at=now,
+                last_published_at=now,
             )
             module.add_child(instance=lesson)
         if lesson.get_translation_or_none(locale("fr")) is None:
             translated = lesson.copy_for_translation(locale("fr")).specific
             translated.title = title_fr
             translated.body = _bodies(slug, n, "fr", video, quizzes["fr"], recording)
-            _live_save(translated)
+            go_live(translated)
 
 
 def load_trainer() -> Person:
@@ -315,17 +392,26 @@ def load_learner(modules: list[CoursePage]) -> None:
     def watch(lesson, module, until, at):
         progress_mark_viewed(user=user, lesson=lesson, course_id=module.pk, now=at)
         if lesson.has_video():
-            progress_record_heartbeat(user=user, lesson=lesson, course_id=module.pk, position=until, duration=20.0,
-                                      ranges=[[0, until]], now=at + timedelta(seconds=until + 1))
+            progress_record_heartbeat(
+                user=user,
+                lesson=lesson,
+                course_id=module.pk,
+                position=until,
+                duration=20.0,
+                ranges=[[0, until]],
+                now=at + timedelta(seconds=until + 1),
+            )
 
     def take_quiz(lesson, module, at, *, perfect):
         quiz_id = lesson.quiz_ids()[0]
         from lessons.models import Quiz
 
-        attempt = quiz_attempt_start(user=user, quiz=Quiz.objects.get(pk=quiz_id), lesson=lesson,
-                                     course_id=module.pk, now=at)
-        quiz_attempt_submit(attempt=attempt, user=user, data=_perfect_answers(attempt) if perfect else {},
-                            now=at + timedelta(minutes=4))
+        attempt = quiz_attempt_start(
+            user=user, quiz=Quiz.objects.get(pk=quiz_id), lesson=lesson, course_id=module.pk, now=at
+        )
+        quiz_attempt_submit(
+            attempt=attempt, user=user, data=_perfect_answers(attempt) if perfect else {}, now=at + timedelta(minutes=4)
+        )
 
     done, halfway, enrolled, french = modules[0], modules[1], modules[2], modules[3].get_translation(locale("fr"))
     for n, module in enumerate((done, halfway, enrolled, french)):
