@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .regions import Province
+from vocabulary.regions import Province
 
 
 class UserManager(BaseUserManager):

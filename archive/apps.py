@@ -8,8 +8,8 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         # The search app knows no content app: the archive registers its facets with it.
-        from accounts.regions import Province
         from search.registry import register_facet
+        from vocabulary.regions import Province
 
         from .models import ActivityType
 

@@ -21,11 +21,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.regions import Province
-from courses.models import Theme
+from vocabulary.models import Person, Theme
+from vocabulary.regions import Province
 
 from .attachments import attachment_problem
-from .models import REFERENCE_RE, ActivityPage, ActivitySeriesPage, ActivityType, ArchiveIndexPage, PersonKind
+from .models import REFERENCE_RE, ActivityPage, ActivitySeriesPage, ActivityType, ArchiveIndexPage
 from .services import COUNT_FIELDS, ActivityData, PartnerData, activity_upsert
 
 COLUMNS = [
@@ -269,7 +269,7 @@ def _split(value) -> list[str]:
 def _parse_trainer(text: str) -> tuple[str, str, str]:
     # "Name | affiliation | kind", the last two optional
     parts = [p.strip() for p in text.split("|")]
-    kind = parts[2] if len(parts) > 2 and parts[2] in PersonKind.values else PersonKind.EXPERT
+    kind = parts[2] if len(parts) > 2 and parts[2] in Person.Kind.values else Person.Kind.EXPERT
     return parts[0], parts[1] if len(parts) > 1 else "", kind
 
 

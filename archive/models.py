@@ -17,8 +17,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from accounts.regions import Province
 from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, attachment_parts, join_parts
+from vocabulary.models import Person, Theme
+from vocabulary.regions import Province
 
 from .blocks import video_stream_blocks
 
@@ -34,32 +35,6 @@ class ActivityType(models.TextChoices):
     TRAINING_OF_TRAINERS = "training-of-trainers", _("Training of trainers")
     STUDY_VISIT = "study-visit", _("Study visit")
     CONFERENCE = "conference", _("Conference")
-
-
-class PersonKind(models.TextChoices):
-    EXPERT = "expert", _("Expert")
-    STATE_OFFICIAL = "state-official", _("Official of a state service")
-    ACADEMIC = "academic", _("Academic")
-
-
-@register_snippet
-class Person(models.Model):
-    """A trainer or speaker (never a beneficiary: beneficiaries are only counted)."""
-
-    name = models.CharField(_("name"), max_length=200, unique=True)
-    affiliation = models.CharField(_("affiliation"), max_length=250, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=PersonKind.choices, default=PersonKind.EXPERT)
-
-    panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("kind")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-
-    class Meta:
-        verbose_name = _("trainer or speaker")
-        verbose_name_plural = _("trainers and speakers")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 @register_snippet
@@ -205,7 +180,7 @@ class ActivityPage(Page):
     venue = models.CharField(_("venue"), max_length=250, blank=True)
     province = models.CharField(_("province"), max_length=30, choices=Province.choices, blank=True)
     commune = models.CharField(_("commune"), max_length=120, blank=True)
-    themes = ParentalManyToManyField("courses.Theme", verbose_name=_("themes"), blank=True, related_name="activities")
+    themes = ParentalManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="activities")
     trainers = ParentalManyToManyField(Person, verbose_name=_("trainers and speakers"), blank=True, related_name="activities")
     partners = ParentalManyToManyField(Partner, verbose_name=_("partner institutions"), blank=True, related_name="activities")
 

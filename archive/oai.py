@@ -19,8 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Locale
 
-from accounts.regions import Province
-from courses.models import Theme
+from vocabulary.models import Theme
+from vocabulary.regions import Province
 
 from .models import ActivityPage, ActivityType
 

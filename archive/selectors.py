@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from accounts.regions import Province
-from courses.models import Theme
+from vocabulary.models import Theme
+from vocabulary.regions import Province
 
 from .models import ActivityDocument, ActivityPage, ActivityType
 
@@ -186,10 +186,13 @@ def facets(*, locale, filters: ArchiveFilters) -> dict[str, Facet]:
         FacetOption(v, str(province_labels[v]), provinces[v], v in filters.provinces) for v in Province.values if v in provinces
     ])
 
-    trainers = [r for r in grouped("trainer", "trainers__id", "trainers__name") if r["trainers__id"]]
-    trainers.sort(key=lambda r: (-r["n"], r["trainers__name"]))
+    first, second = ("trainers__name_ar", "trainers__name_fr")[:: 1 if language == "ar" else -1]
+    trainers = [
+        {**r, "name": r[first] or r[second]} for r in grouped("trainer", "trainers__id", first, second) if r["trainers__id"]
+    ]
+    trainers.sort(key=lambda r: (-r["n"], r["name"]))
     result["trainer"] = Facet("trainer", [
-        FacetOption(str(r["trainers__id"]), r["trainers__name"], r["n"], r["trainers__id"] in filters.trainers) for r in trainers
+        FacetOption(str(r["trainers__id"]), r["name"], r["n"], r["trainers__id"] in filters.trainers) for r in trainers
     ])
 
     name_field = "partners__name_ar" if language == "ar" else "partners__name_fr"
@@ -291,7 +294,7 @@ def _document_facts(item):
 
 def activity_json_ld(activity: ActivityPage, *, themes, trainers, partners) -> str:
     """schema.org ``Event`` for the activity, safe to place inside a ``<script>`` element."""
-    from accounts.regions import Province
+    from vocabulary.regions import Province
 
     data = {
         "@context": "https://schema.org",

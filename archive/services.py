@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Locale, Page
 
-from courses.models import Theme
+from vocabulary.models import Person, Theme
+from vocabulary.services import person_for_record
 
 from .models import (
     BENEFICIARY_FIELDS,
@@ -24,7 +25,6 @@ from .models import (
     ActivitySeriesPage,
     ArchiveIndexPage,
     Partner,
-    Person,
 )
 
 COUNT_FIELDS = [f"{category}_{gender}" for category, gender in BENEFICIARY_FIELDS]
@@ -72,15 +72,7 @@ class ActivityData:
 
 
 def _people(trainers) -> list[Person]:
-    people = []
-    for name, affiliation, kind in trainers:
-        person, created = Person.objects.get_or_create(name=name, defaults={"affiliation": affiliation, "kind": kind})
-        if not created and affiliation and (person.affiliation, person.kind) != (affiliation, kind):
-            person.affiliation, person.kind = affiliation, kind
-            person.full_clean()
-            person.save()
-        people.append(person)
-    return people
+    return [person_for_record(name=name, affiliation=affiliation, kind=kind) for name, affiliation, kind in trainers]
 
 
 def _partners(partners: list[PartnerData]) -> list[Partner]:

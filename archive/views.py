@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 import exports
-from accounts.regions import Province
+from vocabulary.regions import Province
 
 from . import charts, exporter
 from .models import ActivityType

@@ -11,7 +11,7 @@ class CoursesConfig(AppConfig):
         from search.registry import register_facet
 
         def theme_names(keys):
-            from .models import Theme
+            from vocabulary.models import Theme
 
             # Other indexed models may use "theme" for free text: only ids name a Theme.
             ids = [int(key) for key in keys if str(key).isdigit()]

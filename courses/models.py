@@ -1,5 +1,6 @@
-"""The course catalogue: themes, trainers, the catalogue page, one page per module,
-enrolments and certificates."""
+"""The course catalogue: the catalogue page, one page per module, enrolments and certificates.
+
+Themes and trainers are the shared vocabulary's (``vocabulary.Theme``, ``vocabulary.Person``)."""
 
 import secrets
 
@@ -10,58 +11,13 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.models import Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
+
+from vocabulary.models import Person, Theme
 
 #: Wagtail hook adding to a module page's context: ``fn(*, course, user) -> dict``.
 COURSE_PAGE_CONTEXT_HOOK = "course_page_context"
-
-
-@register_snippet
-class Theme(TranslatableMixin, models.Model):
-    """A training theme of the institution's plan (shared by modules and the archive)."""
-
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, allow_unicode=False)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
-
-    class Meta(TranslatableMixin.Meta):
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-        ordering = ["sort_order", "name"]
-        unique_together = [("translation_key", "locale"), ("slug", "locale")]
-
-    def __str__(self):
-        return self.name
-
-
-class Trainer(models.Model):
-    """A trainer shown on module pages; linked to an account, they also see the module's reports."""
-
-    name = models.CharField(_("name"), max_length=150)
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("photo"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="trainer_profiles",
-        help_text=_("The trainer's account: it sees the reports of the modules this trainer is attached to."),
-    )
-
-    panels = [FieldPanel("name"), FieldPanel("affiliation"), FieldPanel("photo"), FieldPanel("user")]
-
-    class Meta:
-        verbose_name = _("trainer")
-        verbose_name_plural = _("trainers")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
 
 class CourseIndexPage(Page):
@@ -121,7 +77,7 @@ class CoursePage(Page):
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
-    trainers = ParentalManyToManyField(Trainer, verbose_name=_("trainers"), blank=True, related_name="courses")
+    trainers = ParentalManyToManyField(Person, verbose_name=_("trainers"), blank=True, related_name="courses")
     completion_rule = models.CharField(
         _("completion rule"), max_length=20, choices=CompletionRule.choices, default=CompletionRule.LESSONS_AND_QUIZZES
     )

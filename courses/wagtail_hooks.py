@@ -1,18 +1,10 @@
-"""Trainers and certificates in the Wagtail admin."""
+"""Certificates in the Wagtail admin (trainers are the vocabulary's people)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Certificate, Trainer
-
-
-class TrainerViewSet(SnippetViewSet):
-    model = Trainer
-    icon = "user"
-    menu_label = _("Trainers")
-    list_display = ["name", "affiliation", "user"]
-    search_fields = ["name", "affiliation"]
+from .models import Certificate
 
 
 class CertificateViewSet(SnippetViewSet):
@@ -26,5 +18,4 @@ class CertificateViewSet(SnippetViewSet):
     list_filter = ["language"]
 
 
-register_snippet(TrainerViewSet)
 register_snippet(CertificateViewSet)

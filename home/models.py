@@ -29,9 +29,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Content apps own their queries; the home page only composes them.
-        from accounts.regions import Province
         from archive.selectors import activity_list, latest_activities
         from courses.selectors import course_list, featured_courses
+        from vocabulary.regions import Province
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_courses"] = featured_courses(locale=self.locale)

@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Max, Q, Sum
 
 from accounts.models import User
-from accounts.regions import Province
 from courses.models import Certificate, CoursePage, Enrolment
+from vocabulary.regions import Province
 
 from .models import LessonProgress, QuizAttempt
 from .selectors import module_lessons

@@ -203,7 +203,7 @@ PROTECTED_STEMS = {
     "communal": "commune",
     "communale": "commune",
     "communaux": "commune",
-    # The region, its provinces and prefecture (Province in accounts/regions.py).
+    # The region, its provinces and prefecture (Province in vocabulary/regions.py).
     "مراكش": "مراكش",
     "اسفي": "اسفي",
     "الصويره": "الصويره",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts.regions import Province
+from vocabulary.regions import Province
 
 from ..models import ActivityType
 

@@ -46,6 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win over the libraries'.
     "accounts",
+    "vocabulary",
     "home",
     "courses",
     "lessons",

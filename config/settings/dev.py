@@ -13,3 +13,5 @@ os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 from .base import *  # noqa: E402,F403
 
 INTERNAL_IPS = ["127.0.0.1"]
+# `manage.py load_demo` (`make run`); production settings leave the demo out.
+INSTALLED_APPS += ["demo"]  # noqa: F405

@@ -59,6 +59,6 @@ DEMO_RECORDINGS = False
 SEARCH_INDEX_DIR = tempfile.mkdtemp(prefix="search-", dir=TEST_TEMP_ROOT)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh", "PATH": SEARCH_INDEX_DIR}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
-INSTALLED_APPS += ["modelsearch.test.testapp", "tests.search.testapp"]  # noqa: F405
+INSTALLED_APPS += ["demo", "modelsearch.test.testapp", "tests.search.testapp"]  # noqa: F405
 MIGRATION_MODULES = {"searchtests": None}
 FIXTURE_DIRS = [BASE_DIR / "tests" / "search" / "fixtures"]

@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 
 from archive.models import ArchiveIndexPage
 from archive.services import ActivityData, PartnerData, activity_upsert
-from config.demo_pages import ensure_snippet, locale
-from courses.models import Theme
-from home import demo as home_demo
+from demo import home as home_demo
+from demo.pages import ensure_snippet, locale
+from vocabulary.models import Theme
 
 THEMES = [("governance", "تحسين الحكامة", "Amélioration de la gouvernance"), ("gis", "نظم المعلومات الجغرافية", "Systèmes d'information géographique"), ("gender-approach", "مقاربة النوع", "L'approche genre")]
 

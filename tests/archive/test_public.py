@@ -70,9 +70,9 @@ def test_filters_narrow_by_theme_province_and_year_range(client, three):
 def test_trainer_and_media_filters(client, three, archive_index):
     """The trainer facet and the 'with documents' filter narrow the list."""
     a, b, c = three
-    from archive.models import Person
+    from vocabulary.models import Person
 
-    nadia = Person.objects.get(name="Nadia Geo")
+    nadia = Person.objects.get(name_fr="Nadia Geo")
     assert client.get(f"/archive/?trainer={nadia.pk}").content.decode().count('class="activity-item"') == 1
     doc = Document(title="programme.pdf")
     doc.file.save("programme.pdf", ContentFile(b"%PDF"), save=False)

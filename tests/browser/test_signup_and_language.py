@@ -12,10 +12,11 @@ def demo(transactional_db):
     """The demo's home pages and its GIS module, in Arabic and French, made by the demo's own
     helpers and data: the pages these tests visit. (``load_demo`` in full, with eleven more
     modules, their lessons, the archive and the accounts, took ~15 s per test.)"""
-    from config.demo_pages import ensure_child, ensure_snippet, ensure_translation
-    from courses.demo import AUDIENCE, THEMES
-    from courses.models import CourseIndexPage, CoursePage, Theme
-    from home import demo as home_demo
+    from courses.models import CourseIndexPage, CoursePage
+    from demo import home as home_demo
+    from demo.courses import AUDIENCE, THEMES
+    from demo.pages import ensure_child, ensure_snippet, ensure_translation
+    from vocabulary.models import Theme
 
     homes = home_demo.load()
     order, (slug, title_ar, title_fr, summary_ar, summary_fr) = next(

@@ -10,7 +10,7 @@ import django
 
 def run() -> None:
     """Create the home pages, the archive index and the module ``/courses/gis/``."""
-    from home import demo as home_demo
+    from demo import home as home_demo
     from tests.courses.factories import make_course
 
     home_demo.load()

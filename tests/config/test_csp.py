@@ -26,7 +26,7 @@ def directives(header: str) -> dict[str, list[str]]:
 @pytest.fixture
 def site_pages(db):
     """The home pages, the catalogue, the archive index and one module with a lesson."""
-    from home import demo as home_demo
+    from demo import home as home_demo
     from tests.courses.factories import lessons_of, make_course
 
     home_demo.load()
@@ -132,7 +132,7 @@ def test_no_template_needs_unsafe_inline():
 def test_bars_are_drawn_from_data_attributes(db):
     """The bars that were ``style="inline-size: N%"`` carry ``data-fill`` for static/js/site.js."""
     from courses.services import enrolment_create
-    from home import demo as home_demo
+    from demo import home as home_demo
     from tests.courses.factories import make_course
     from tests.factories import UserFactory
 

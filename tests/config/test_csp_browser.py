@@ -105,7 +105,7 @@ def test_player_uploader_and_page_editor_raise_no_csp_violation(page, live_serve
     """Upload (tus), playback (hls.js: MediaSource, blob: media, its worker), the admin's page editor
     with live preview, and the userbar: no violation, no console error, no uncaught exception."""
     from courses.services import enrolment_create
-    from home import demo as home_demo
+    from demo import home as home_demo
     from tests.courses.factories import lessons_of, make_course
 
     settings.MEDIA_PIPELINE_SEGMENT_SECONDS = 2

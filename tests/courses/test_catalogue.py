@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from wagtail.models import Locale
 
-from courses.models import Theme
 from courses.selectors import catalogue
 from tests.courses.factories import catalogue as catalogue_page
 from tests.courses.factories import make_course
+from vocabulary.models import Theme
 
 pytestmark = pytest.mark.django_db
 

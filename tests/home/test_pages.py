@@ -4,11 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
-from wagtail.models import Page
-
-from courses.models import CoursePage
 
 pytestmark = pytest.mark.django_db
 
@@ -60,13 +56,6 @@ def test_unknown_url_gives_the_localised_404(demo_site, settings, path, lang, te
     assert response.status_code == 404
     html = response.content.decode()
     assert f'lang="{lang}"' in html and text in html
-
-
-def test_load_demo_is_idempotent(demo_site):
-    """Running load_demo again creates nothing new."""
-    pages, modules = Page.objects.count(), CoursePage.objects.count()
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Page.objects.count(), CoursePage.objects.count()) == (pages, modules) == (pages, 24)
 
 
 def test_admin_is_arabic_for_an_arabic_preferring_editor(client, demo_site):

@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def homes(db):
     """The two home pages and their section pages (no modules)."""
-    from home import demo as home_demo
+    from demo import home as home_demo
 
     return home_demo.load()
 

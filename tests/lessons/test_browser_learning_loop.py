@@ -17,7 +17,7 @@ PASSWORD = "amizmiz-2026-secret"
 
 @pytest.fixture
 def module(transactional_db, tmp_path):
-    from home import demo as home_demo
+    from demo import home as home_demo
 
     home_demo.load()
     video = make_video(tmp_path, seconds=6, title="loop")

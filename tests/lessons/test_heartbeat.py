@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def _setup(module_db, django_db_blocker, tmp_path_factory):
-    from home import demo as home_demo
+    from demo import home as home_demo
     from tests.courses.factories import make_video
 
     from .conftest import make_learner

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def _setup(module_db, django_db_blocker):
-    from home import demo as home_demo
+    from demo import home as home_demo
 
     from .conftest import make_learner
 

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from courses.models import Trainer
 from courses.services import enrolment_create
 from lessons.services import progress_mark_viewed, quiz_attempt_start, quiz_attempt_submit
 from tests.courses.factories import correct_answers, lessons_of, make_course, make_quiz
 from tests.factories import UserFactory
+from vocabulary.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_report_figures_and_breakdowns(module):
 def test_trainer_sees_only_attached_modules(module, homes):
     """A trainer attached to a module reads its report; another module's report is 404; a learner is refused."""
     trainer_user = UserFactory(is_staff=True)
-    trainer = Trainer.objects.create(name="Karim", user=trainer_user)
+    trainer = Person.objects.create(name_fr="Karim", user=trainer_user)
     module.trainers.add(trainer)
     module.save()
     other = make_course(slug="other-report", revisions=False)

@@ -68,7 +68,7 @@ def test_upload_interrupted_resumes_then_plays(trainer_page, live_server, clips)
 
     # The same recording in a lesson: it plays there (signed links) and its heartbeats record progress.
     from courses.services import enrolment_create
-    from home import demo as home_demo
+    from demo import home as home_demo
     from lessons.models import LessonProgress
     from tests.courses.factories import lessons_of, make_course
 

@@ -48,7 +48,7 @@ def where(request):
 def restricted(where, trainer, clips, tmp_path, django_capture_on_commit_callbacks):
     """A one-lesson module whose lesson plays a recording (with a caption) and an MP4 document;
     an enrolled and an unenrolled learner."""
-    from home import demo as home_demo
+    from demo import home as home_demo
 
     home_demo.load()
     asset = upload(trainer, clips["landscape.mp4"], capture=django_capture_on_commit_callbacks)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.demo import RECORDING_TITLE, demo_recording, demo_video
+from demo.courses import RECORDING_TITLE, demo_recording, demo_video
 
 pytestmark = pytest.mark.django_db
 

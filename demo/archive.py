@@ -8,86 +8,148 @@ an activity whose reference code exists is left alone.
 import datetime
 import io
 import random
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from wagtail.images import get_image_model
 
-from config.demo_pages import ensure_child, ensure_translation
+from archive.models import ActivityImage, ActivityPage, ActivitySeriesPage, ArchiveIndexPage
+from archive.services import ActivityData, PartnerData, activity_upsert
 
-from .models import ActivityImage, ActivityPage, ActivitySeriesPage, ArchiveIndexPage
-from .services import ActivityData, PartnerData, activity_upsert
+from . import media
+from .pages import ensure_child, ensure_translation
 
 PRESS = {"ar": "جُمعت من تقارير صحفية منشورة", "fr": "Compilé à partir de comptes rendus de presse publics"}
 GENERATED = {"ar": "مدخل تجريبي مولَّد (خيالي)", "fr": "Notice de démonstration générée (fictive)"}
 ALL_THEMES = [
-    "legal-framework", "governance", "action-programme", "digital-procedures", "revenue-expenditure", "internal-audit",
-    "gender-approach", "citizen-participation", "land-use-planning", "project-management", "urbanism-environment-mobility", "gis",
+    "legal-framework",
+    "governance",
+    "action-programme",
+    "digital-procedures",
+    "revenue-expenditure",
+    "internal-audit",
+    "gender-approach",
+    "citizen-participation",
+    "land-use-planning",
+    "project-management",
+    "urbanism-environment-mobility",
+    "gis",
 ]
 
 SERIES = [
     ("plan-2011", "plan-year", "MDE-S-2011", "برنامج التكوين 2011", "Programme de formation 2011"),
     ("plan-2014", "plan-year", "MDE-S-2014", "برنامج التكوين 2014", "Programme de formation 2014"),
     ("plan-2017", "plan-year", "MDE-S-2017", "برنامج التكوين 2017", "Programme de formation 2017"),
-    ("plan-2022-2026", "plan-year", "MDE-S-2022", "مخطط التكوين بعد انتخابات 2021", "Plan de formation après les élections de 2021"),
+    (
+        "plan-2022-2026",
+        "plan-year",
+        "MDE-S-2022",
+        "مخطط التكوين بعد انتخابات 2021",
+        "Plan de formation après les élections de 2021",
+    ),
     ("tot", "cycle", "MDE-S-TOT", "دورة تكوين المكونين", "Cycle de formation de formateurs"),
 ]
 
 REAL = [
     {
-        "reference_code": "MDE-2011-PROG", "series_slug": "plan-2011", "activity_type": "training-session",
-        "start_date": datetime.date(2011, 2, 1), "end_date": datetime.date(2011, 12, 20), "beneficiaries_total": 800, "communes_count": 189,
-        "titles": {"ar": "برنامج التكوين لسنة 2011: 32 دورة تكوينية", "fr": "Programme de formation 2011 : 32 sessions"},
+        "reference_code": "MDE-2011-PROG",
+        "series_slug": "plan-2011",
+        "activity_type": "training-session",
+        "start_date": datetime.date(2011, 2, 1),
+        "end_date": datetime.date(2011, 12, 20),
+        "beneficiaries_total": 800,
+        "communes_count": 189,
+        "titles": {
+            "ar": "برنامج التكوين لسنة 2011: 32 دورة تكوينية",
+            "fr": "Programme de formation 2011 : 32 sessions",
+        },
         "summaries": {
             "ar": "نظمت دار المنتخب سنة 2011 ما مجموعه 32 دورة تكوينية استفاد منها أزيد من 800 منتخب وإطار من 189 جماعة عضوة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "En 2011, la Maison de l'Élu a organisé 32 sessions de formation au profit de plus de 800 élus et cadres de 189 communes membres. Dates de début et de fin approximatives.",
         },
-        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["legal-framework", "governance"],
+        "venue": "Dar Al-Muntakhab",
+        "province": "marrakech",
+        "commune": "Marrakech",
+        "theme_slugs": ["legal-framework", "governance"],
     },
     {
-        "reference_code": "MDE-2014-PROG", "series_slug": "plan-2014", "activity_type": "training-session",
-        "start_date": datetime.date(2014, 1, 15), "end_date": datetime.date(2014, 12, 15), "beneficiaries_total": 4447, "communes_count": 222,
-        "titles": {"ar": "برنامج التكوين لسنة 2014: 18 دورة لفائدة 4447 مستفيدا", "fr": "Programme de formation 2014 : 18 sessions, 4 447 bénéficiaires"},
+        "reference_code": "MDE-2014-PROG",
+        "series_slug": "plan-2014",
+        "activity_type": "training-session",
+        "start_date": datetime.date(2014, 1, 15),
+        "end_date": datetime.date(2014, 12, 15),
+        "beneficiaries_total": 4447,
+        "communes_count": 222,
+        "titles": {
+            "ar": "برنامج التكوين لسنة 2014: 18 دورة لفائدة 4447 مستفيدا",
+            "fr": "Programme de formation 2014 : 18 sessions, 4 447 bénéficiaires",
+        },
         "summaries": {
             "ar": "18 دورة تكوينية سنة 2014 لفائدة 4447 مستفيدا من 222 جماعة بالجهة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "18 sessions de formation en 2014 pour 4 447 bénéficiaires venus de 222 communes de la région. Dates approximatives.",
         },
-        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["action-programme", "revenue-expenditure"],
+        "venue": "Dar Al-Muntakhab",
+        "province": "marrakech",
+        "commune": "Marrakech",
+        "theme_slugs": ["action-programme", "revenue-expenditure"],
     },
     {
-        "reference_code": "MDE-2017-S1", "series_slug": "plan-2017", "activity_type": "training-session",
-        "start_date": datetime.date(2017, 1, 9), "end_date": datetime.date(2017, 6, 30), "beneficiaries_total": 3297,
-        "titles": {"ar": "النصف الأول من 2017: 32 دورة لفائدة 3297 مستفيدا", "fr": "Premier semestre 2017 : 32 sessions, 3 297 bénéficiaires"},
+        "reference_code": "MDE-2017-S1",
+        "series_slug": "plan-2017",
+        "activity_type": "training-session",
+        "start_date": datetime.date(2017, 1, 9),
+        "end_date": datetime.date(2017, 6, 30),
+        "beneficiaries_total": 3297,
+        "titles": {
+            "ar": "النصف الأول من 2017: 32 دورة لفائدة 3297 مستفيدا",
+            "fr": "Premier semestre 2017 : 32 sessions, 3 297 bénéficiaires",
+        },
         "summaries": {
             "ar": "خلال النصف الأول من سنة 2017 نظمت 32 دورة تكوينية استفاد منها 3297 منتخبا وإطارا.",
             "fr": "Au premier semestre 2017, 32 sessions de formation ont bénéficié à 3 297 élus et cadres.",
         },
-        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["governance", "internal-audit", "digital-procedures"],
+        "venue": "Dar Al-Muntakhab",
+        "province": "marrakech",
+        "commune": "Marrakech",
+        "theme_slugs": ["governance", "internal-audit", "digital-procedures"],
     },
     {
-        "reference_code": "MDE-2022-PLAN", "series_slug": "plan-2022-2026", "activity_type": "training-session",
-        "start_date": datetime.date(2022, 2, 1), "end_date": datetime.date(2023, 6, 30), "beneficiaries_total": 2047,
-        "titles": {"ar": "دورات المحاور الاثني عشر بعد انتخابات 2021", "fr": "Les sessions sur les douze thèmes après les élections de 2021"},
+        "reference_code": "MDE-2022-PLAN",
+        "series_slug": "plan-2022-2026",
+        "activity_type": "training-session",
+        "start_date": datetime.date(2022, 2, 1),
+        "end_date": datetime.date(2023, 6, 30),
+        "beneficiaries_total": 2047,
+        "titles": {
+            "ar": "دورات المحاور الاثني عشر بعد انتخابات 2021",
+            "fr": "Les sessions sur les douze thèmes après les élections de 2021",
+        },
         "summaries": {
             "ar": "بعد انتخابات 2021، دورات تكوينية حول المحاور الاثني عشر لمخطط التكوين لفائدة حوالي 2047 مستفيدا.",
             "fr": "Après les élections de 2021, des sessions sur les douze thèmes du plan de formation pour environ 2 047 bénéficiaires.",
         },
-        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ALL_THEMES,
+        "venue": "Dar Al-Muntakhab",
+        "province": "marrakech",
+        "commune": "Marrakech",
+        "theme_slugs": ALL_THEMES,
     },
     {
-        "reference_code": "MDE-2022-TOT1", "series_slug": "tot", "activity_type": "training-of-trainers",
-        "start_date": datetime.date(2022, 10, 3), "end_date": datetime.date(2022, 10, 7), "beneficiaries_total": 20,
+        "reference_code": "MDE-2022-TOT1",
+        "series_slug": "tot",
+        "activity_type": "training-of-trainers",
+        "start_date": datetime.date(2022, 10, 3),
+        "end_date": datetime.date(2022, 10, 7),
+        "beneficiaries_total": 20,
         "titles": {"ar": "الفوج الأول لتكوين المكونين", "fr": "Première promotion de formation de formateurs"},
         "summaries": {
             "ar": "فوج أول من 20 مكونا ومكونة لنقل محاور مخطط التكوين إلى الجماعات.",
             "fr": "Une première promotion de 20 formatrices et formateurs pour relayer les thèmes du plan dans les communes.",
         },
-        "venue": "Dar Al-Muntakhab", "province": "marrakech", "commune": "Marrakech", "theme_slugs": ["project-management", "citizen-participation"],
+        "venue": "Dar Al-Muntakhab",
+        "province": "marrakech",
+        "commune": "Marrakech",
+        "theme_slugs": ["project-management", "citizen-participation"],
     },
 ]
 
@@ -102,14 +164,32 @@ COMMUNES = {
     "youssoufia": ["Youssoufia", "Chemaia", "Ighoud"],
 }
 COMMUNES_AR = {
-    "Marrakech": "مراكش", "Méchouar-Kasba": "المشور القصبة", "Loudaya": "لوداية", "Harbil": "حربيل",
-    "Tahannaout": "تحناوت", "Amizmiz": "أمزميز", "Aït Ourir": "أيت أورير", "Asni": "أسني",
-    "Chichaoua": "شيشاوة", "Imintanoute": "إمنتانوت", "Mzouda": "مزوضة",
-    "El Kelaâ des Sraghna": "قلعة السراغنة", "Tamallalt": "تملالت", "Laattaouia": "العطاوية",
-    "Essaouira": "الصويرة", "Tamanar": "تمنار", "Ounagha": "أوناغة",
-    "Benguerir": "ابن جرير", "Skhour Rehamna": "صخور الرحامنة", "Sidi Bou Othmane": "سيدي بوعثمان",
-    "Safi": "آسفي", "Sebt Gzoula": "سبت كزولة", "Jemâat Shaim": "جمعة سحيم",
-    "Youssoufia": "اليوسفية", "Chemaia": "الشماعية", "Ighoud": "إيغود",
+    "Marrakech": "مراكش",
+    "Méchouar-Kasba": "المشور القصبة",
+    "Loudaya": "لوداية",
+    "Harbil": "حربيل",
+    "Tahannaout": "تحناوت",
+    "Amizmiz": "أمزميز",
+    "Aït Ourir": "أيت أورير",
+    "Asni": "أسني",
+    "Chichaoua": "شيشاوة",
+    "Imintanoute": "إمنتانوت",
+    "Mzouda": "مزوضة",
+    "El Kelaâ des Sraghna": "قلعة السراغنة",
+    "Tamallalt": "تملالت",
+    "Laattaouia": "العطاوية",
+    "Essaouira": "الصويرة",
+    "Tamanar": "تمنار",
+    "Ounagha": "أوناغة",
+    "Benguerir": "ابن جرير",
+    "Skhour Rehamna": "صخور الرحامنة",
+    "Sidi Bou Othmane": "سيدي بوعثمان",
+    "Safi": "آسفي",
+    "Sebt Gzoula": "سبت كزولة",
+    "Jemâat Shaim": "جمعة سحيم",
+    "Youssoufia": "اليوسفية",
+    "Chemaia": "الشماعية",
+    "Ighoud": "إيغود",
 }
 TOPICS = {
     "legal-framework": ("القوانين التنظيمية للجماعات", "les lois organiques des communes"),
@@ -134,9 +214,12 @@ TYPES = {
 }
 # Fictional trainers and speakers for the generated entries.
 PEOPLE = [
-    ("Karima Benali", "Université Cadi Ayyad", "academic"), ("Youssef Amrani", "Direction générale des collectivités territoriales", "state-official"),
-    ("Leila Tazi", "Cabinet d'études territoriales", "expert"), ("Hassan Ouali", "Trésorerie provinciale", "state-official"),
-    ("Samira El Idrissi", "École nationale d'architecture", "academic"), ("Omar Chraibi", "Consultant SIG", "expert"),
+    ("Karima Benali", "Université Cadi Ayyad", "academic"),
+    ("Youssef Amrani", "Direction générale des collectivités territoriales", "state-official"),
+    ("Leila Tazi", "Cabinet d'études territoriales", "expert"),
+    ("Hassan Ouali", "Trésorerie provinciale", "state-official"),
+    ("Samira El Idrissi", "École nationale d'architecture", "academic"),
+    ("Omar Chraibi", "Consultant SIG", "expert"),
 ]
 PARTNERS = [
     PartnerData("المديرية العامة للجماعات الترابية", "Direction générale des collectivités territoriales"),
@@ -157,38 +240,40 @@ def generated_entries(count: int) -> list[dict]:
         commune = rng.choice(COMMUNES[province])
         start = datetime.date(year, 1 + (i * 7) % 12, 1 + (i * 11) % 27)
         counts = {
-            "elected_women": rng.randint(2, 15), "elected_men": rng.randint(8, 40),
-            "staff_women": rng.randint(2, 20), "staff_men": rng.randint(3, 25),
-            "other_women": rng.randint(0, 4), "other_men": rng.randint(0, 4),
+            "elected_women": rng.randint(2, 15),
+            "elected_men": rng.randint(8, 40),
+            "staff_women": rng.randint(2, 20),
+            "staff_men": rng.randint(3, 25),
+            "other_women": rng.randint(0, 4),
+            "other_men": rng.randint(0, 4),
         }
         topic_ar, topic_fr = TOPICS[theme]
-        entries.append({
-            "reference_code": f"MDE-{year}-G{i:03d}", "activity_type": kind, "start_date": start,
-            "end_date": start + datetime.timedelta(days=rng.choice([0, 1, 2])),
-            "titles": {"ar": f"{TYPES[kind][0]} {topic_ar} – {COMMUNES_AR[commune]}",
-                    "fr": f"{TYPES[kind][1]} {topic_fr} – {commune}"},
-            "summaries": {"ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر الجماعات المحيطة ب{COMMUNES_AR[commune]}.",
-                       "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}."},
-            "venue": commune, "province": province, "commune": commune, "theme_slugs": [theme],
-            "trainers": [PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]], "partners": [PARTNERS[i % len(PARTNERS)]],
-            "counts": counts, "beneficiaries_total": sum(counts.values()), "source_notes": GENERATED,
-        })
-    return entries
-
-
-def _demo_video() -> bytes | None:
-    """A 4-second MP4 test pattern made by ffmpeg (none if ffmpeg is missing)."""
-    ffmpeg = shutil.which("ffmpeg")
-    if not ffmpeg:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "demo.mp4"
-        subprocess.run(  # noqa: S603 (fixed arguments)
-            [ffmpeg, "-v", "error", "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440",
-             "-t", "4", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-movflags", "+faststart", str(out)],
-            check=True, timeout=120,
+        entries.append(
+            {
+                "reference_code": f"MDE-{year}-G{i:03d}",
+                "activity_type": kind,
+                "start_date": start,
+                "end_date": start + datetime.timedelta(days=rng.choice([0, 1, 2])),
+                "titles": {
+                    "ar": f"{TYPES[kind][0]} {topic_ar} – {COMMUNES_AR[commune]}",
+                    "fr": f"{TYPES[kind][1]} {topic_fr} – {commune}",
+                },
+                "summaries": {
+                    "ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر الجماعات المحيطة ب{COMMUNES_AR[commune]}.",
+                    "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}.",
+                },
+                "venue": commune,
+                "province": province,
+                "commune": commune,
+                "theme_slugs": [theme],
+                "trainers": [PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]],
+                "partners": [PARTNERS[i % len(PARTNERS)]],
+                "counts": counts,
+                "beneficiaries_total": sum(counts.values()),
+                "source_notes": GENERATED,
+            }
         )
-        return out.read_bytes()
+    return entries
 
 
 def demo_pdf(title: str) -> bytes:
@@ -231,13 +316,16 @@ def _demo_images(page: ActivityPage, count: int = 3) -> None:
         draw.text((140, 140), f"{page.reference_code} - photo {i + 1}", fill="white")
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=80)
-        image = Image(title=f"{page.reference_code} photo {i + 1}",
-                      file=ImageFile(buffer, name=f"{page.reference_code.lower()}-{i + 1}.jpg"))
+        image = Image(
+            title=f"{page.reference_code} photo {i + 1}",
+            file=ImageFile(buffer, name=f"{page.reference_code.lower()}-{i + 1}.jpg"),
+        )
         image.save()
         rows.append(ActivityImage(image=image, consent=i < count - 1))
     for translated in [page, *[p.specific for p in page.get_translations()]]:
         translated.gallery_images = [
-            ActivityImage(image=r.image, caption=f"{translated.title} ({n})", consent=r.consent) for n, r in enumerate(rows, start=1)
+            ActivityImage(image=r.image, caption=f"{translated.title} ({n})", consent=r.consent)
+            for n, r in enumerate(rows, start=1)
         ]
         translated.save_revision().publish()
 
@@ -253,9 +341,14 @@ def load(homes: dict) -> list[ActivityPage]:
     for entry in REAL:
         if entry["reference_code"] in existing:
             continue
-        data = ActivityData(**entry, source_notes=PRESS, rights={
-            "ar": "معلومات عمومية؛ الأرقام كما نشرتها الصحافة.", "fr": "Information publique ; chiffres tels que publiés par la presse.",
-        })
+        data = ActivityData(
+            **entry,
+            source_notes=PRESS,
+            rights={
+                "ar": "معلومات عمومية؛ الأرقام كما نشرتها الصحافة.",
+                "fr": "Information publique ; chiffres tels que publiés par la presse.",
+            },
+        )
         if entry["reference_code"] == "MDE-2022-TOT1":
             data.attachments = {"programme-tot-2022.pdf": demo_pdf("Programme - formation de formateurs 2022")}
             data.trainers = [PEOPLE[0], PEOPLE[2]]
@@ -275,14 +368,14 @@ def load(homes: dict) -> list[ActivityPage]:
 def _attach_media(page: ActivityPage) -> None:
     from wagtail.documents import get_document_model
 
-    video = _demo_video()
+    video = media.clip(seconds=4, pattern="testsrc", tone=440)
     if video:
         Document = get_document_model()
         document = Document(title="video-tot-2022.mp4")
         document.file.save("video-tot-2022.mp4", ContentFile(video), save=False)
         document.save()
         for translated in [page, *[p.specific for p in page.get_translations()]]:
-            translated.videos = [("video", {"file": document, "caption": translated.title})]
+            translated.videos = [("video", {"video": document, "caption": translated.title})]
             translated.full_clean()
             translated.save_revision().publish()
     _demo_images(page)

@@ -3,10 +3,10 @@
 from wagtail.models import Page, Site
 
 from archive.models import ArchiveIndexPage
-from config.demo_pages import ensure_child, ensure_translation, locale
 from courses.models import CourseIndexPage
+from home.models import HomePage
 
-from .models import HomePage
+from .pages import ensure_child, ensure_translation, locale
 
 HOME = {
     "ar": {

@@ -1,7 +1,7 @@
 """The Marrakech-Safi region's eight prefectures and provinces.
 
-Profiles, reports and archive records all refer to these keys, so the keys are
-stable ASCII slugs and the labels are translated.
+Profiles, reports, communes and archive records all refer to these keys, so the keys
+are stable ASCII slugs and the labels are translated.
 """
 
 from django.db import models

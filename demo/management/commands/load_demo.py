@@ -3,10 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts import demo as accounts_demo
-from archive import demo as archive_demo
-from courses import demo as courses_demo
-from home import demo as home_demo
+from demo import accounts as accounts_demo
+from demo import archive as archive_demo
+from demo import courses as courses_demo
+from demo import home as home_demo
+from demo import vocabulary as vocabulary_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             homes = home_demo.load()
+            vocabulary_demo.load()
             modules = courses_demo.load(homes)
             archive_demo.load(homes)
             accounts = accounts_demo.load()

@@ -1,7 +1,7 @@
 """Idempotent helpers for demo content: create a page or its translation once, update it after.
 
-Each app's ``demo`` module uses these, and ``manage.py load_demo`` runs them all;
-running it twice changes nothing.
+The demo's modules use these, and ``manage.py load_demo`` runs them all; running it
+twice changes nothing.
 """
 
 from django.db import models
@@ -15,7 +15,8 @@ def locale(code: str) -> Locale:
     return obj
 
 
-def _go_live(page: Page) -> None:
+def go_live(page: Page) -> None:
+    """Save ``page`` live, without a revision."""
     # Demo pages are saved live directly rather than through a revision and a publish
     # action: it halves the writes (and the search and reference-index tasks each write
     # triggers); the first edit in the admin starts the page's revision history.
@@ -40,12 +41,13 @@ def ensure_child(parent: Page, model: type[Page], *, slug: str, **fields) -> Pag
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
         now = timezone.now()
-        page = model(slug=slug, locale=parent.locale, live=True, first_published_at=now, last_published_at=now,
-                     **fields)
+        page = model(
+            slug=slug, locale=parent.locale, live=True, first_published_at=now, last_published_at=now, **fields
+        )
         parent.add_child(instance=page)
         return page
     if _apply(page, fields) or not page.live:
-        _go_live(page)
+        go_live(page)
     return page
 
 
@@ -57,7 +59,7 @@ def ensure_translation(page: Page, code: str, **fields) -> Page:
         translated = page.copy_for_translation(target_locale)
     translated = translated.specific
     if _apply(translated, fields) or not translated.live:
-        _go_live(translated)
+        go_live(translated)
     return translated
 
 

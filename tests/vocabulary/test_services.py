@@ -1,0 +1,92 @@
+"""The vocabulary's services and models: people named in either language, communes, admin screens."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from tests.vocabulary.factories import CommuneFactory, PersonFactory
+from vocabulary.models import Commune, Person
+from vocabulary.services import commune_ensure, person_for_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_record_files_names_and_affiliations_by_script():
+    """An Arabic name goes to name_ar, a Latin one to name_fr; the same for affiliations."""
+    ahmed = person_for_record(name="أحمد الخبير", affiliation="وزارة الداخلية", kind="state-official")
+    nadia = person_for_record(name="Nadia Geo", affiliation="Université Cadi Ayyad", kind="academic")
+    assert (ahmed.name_ar, ahmed.name_fr, ahmed.affiliation_ar, ahmed.kind) == (
+        "أحمد الخبير",
+        "",
+        "وزارة الداخلية",
+        "state-official",
+    )
+    assert (nadia.name_fr, nadia.name_ar, nadia.affiliation_fr, nadia.kind) == (
+        "Nadia Geo",
+        "",
+        "Université Cadi Ayyad",
+        "academic",
+    )
+
+
+def test_a_record_finds_a_person_by_either_name_and_updates_affiliation():
+    """A person entered with both names is found by the French one; a new affiliation updates them,
+    a record without affiliation leaves them alone."""
+    person = PersonFactory(name_ar="نادية", name_fr="Nadia Geo", affiliation_fr="", kind="expert")
+    assert person_for_record(name="Nadia Geo", affiliation="", kind="academic").pk == person.pk
+    person.refresh_from_db()
+    assert (person.affiliation_fr, person.kind) == ("", "expert")
+    assert person_for_record(name="نادية", affiliation="UCA", kind="academic").pk == person.pk
+    person.refresh_from_db()
+    assert (person.affiliation_fr, person.kind) == ("UCA", "academic")
+    assert Person.objects.count() == 1
+
+
+def test_a_person_needs_a_name_in_one_language():
+    """Without an Arabic or a French name the person is refused with a clear message."""
+    with pytest.raises(ValidationError) as error:
+        Person(kind="expert").full_clean()
+    assert "name_ar" in error.value.message_dict
+
+
+def test_names_follow_the_active_language_with_a_fallback():
+    """name and affiliation give the active language's text, else the other one's."""
+    person = PersonFactory(name_ar="كريم", name_fr="Karim", affiliation_ar="", affiliation_fr="Dar Al-Muntakhab")
+    with translation.override("ar"):
+        assert (person.name, person.affiliation) == ("كريم", "Dar Al-Muntakhab")
+    with translation.override("fr"):
+        assert (person.name, person.affiliation) == ("Karim", "Dar Al-Muntakhab")
+
+
+def test_commune_ensure_creates_once_then_updates():
+    """The same commune twice is one row; a changed kind or Arabic name updates it."""
+    first = commune_ensure(province="safi", name_ar="آسفي", name_fr="Safi", kind="urban")
+    assert commune_ensure(province="safi", name_ar="آسفي", name_fr="Safi", kind="urban").pk == first.pk
+    commune_ensure(province="safi", name_ar="اسفي", name_fr="Safi", kind="urban")
+    assert Commune.objects.get().name_ar == "اسفي"
+
+
+def test_commune_in_an_unknown_province_is_refused():
+    """A province outside the region is a validation error, nothing written."""
+    with pytest.raises(ValidationError):
+        commune_ensure(province="fes", name_ar="فاس", name_fr="Fès")
+    assert not Commune.objects.exists()
+
+
+@pytest.mark.parametrize("model", ["theme", "commune", "person"])
+def test_admin_lists_the_vocabulary(admin_client, model):
+    """Each vocabulary model has its admin listing and add form."""
+    assert admin_client.get(f"/admin/snippets/vocabulary/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/snippets/vocabulary/{model}/add/").status_code == 200
+
+
+def test_admin_searches_people_and_communes_by_either_name(admin_client):
+    """The listings' search finds a person by the Arabic name and a commune by the French one."""
+    PersonFactory(name_ar="فاطمة الزهراء", name_fr="Fatima Zahra")
+    PersonFactory(name_ar="كريم", name_fr="Karim")
+    CommuneFactory(name_ar="تحناوت", name_fr="Tahannaout", province="al-haouz")
+    CommuneFactory(name_ar="أمزميز", name_fr="Amizmiz", province="al-haouz")
+    people = admin_client.get("/admin/snippets/vocabulary/person/", {"q": "فاطمة"}).content.decode()
+    assert "Fatima Zahra" in people and "Karim" not in people
+    communes = admin_client.get("/admin/snippets/vocabulary/commune/", {"q": "Tahannaout"}).content.decode()
+    assert "تحناوت" in communes and "أمزميز" not in communes

@@ -1,0 +1,55 @@
+"""Writing the shared vocabulary."""
+
+import re
+
+from django.db import transaction
+from django.db.models import Q
+
+from .models import Commune, Person
+
+# Arabic script blocks (letters, supplements, presentation forms): a name written in them
+# is the Arabic name, any other is the French one.
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def is_arabic(text: str) -> bool:
+    """Whether ``text`` is written in Arabic script."""
+    return bool(_ARABIC.search(text or ""))
+
+
+@transaction.atomic
+def person_for_record(*, name: str, affiliation: str = "", kind: str = Person.Kind.EXPERT) -> Person:
+    """The person a record names (a trainer or speaker of an imported activity), created when unknown.
+
+    ``name`` and ``affiliation`` go to the Arabic or French field by their script; an existing
+    person is found by either name. A given affiliation and kind that differ update the person.
+    """
+    name = name.strip()
+    affiliation_field = "affiliation_ar" if is_arabic(affiliation) else "affiliation_fr"
+    person = Person.objects.filter(Q(name_ar=name) | Q(name_fr=name)).order_by("pk").first()
+    if person is None:
+        person = Person(
+            **{"name_ar" if is_arabic(name) else "name_fr": name, affiliation_field: affiliation, "kind": kind}
+        )
+    elif not affiliation or (getattr(person, affiliation_field), person.kind) == (affiliation, kind):
+        return person
+    else:
+        setattr(person, affiliation_field, affiliation)
+        person.kind = kind
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def commune_ensure(*, province: str, name_ar: str, name_fr: str, kind: str = Commune.Kind.RURAL) -> Commune:
+    """The commune named ``name_fr`` in ``province``: created, or updated when its other fields differ."""
+    commune = Commune.objects.filter(province=province, name_fr=name_fr).first() or Commune(
+        province=province, name_fr=name_fr
+    )
+    if commune.pk and (commune.name_ar, commune.kind) == (name_ar, kind):
+        return commune
+    commune.name_ar, commune.kind = name_ar, kind
+    commune.full_clean()
+    commune.save()
+    return commune
