@@ -6,6 +6,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+import config.converters  # noqa: F401  (registers the <id:...> converter)
+
 from . import admin_views
 
 
@@ -23,8 +25,8 @@ class ProcessingViewSet(ViewSet):
         return [
             path("", admin_views.index, name="index"),
             path("upload/", admin_views.upload, name="upload"),
-            path("<int:pk>/retry/", admin_views.retry, name="retry"),
-            path("<int:pk>/cancel/", admin_views.cancel, name="cancel"),
+            path("<id:pk>/retry/", admin_views.retry, name="retry"),
+            path("<id:pk>/cancel/", admin_views.cancel, name="cancel"),
         ]
 
     @property
