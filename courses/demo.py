@@ -135,6 +135,10 @@ def demo_video():
         document = Document(title=VIDEO_TITLE)
         with path.open("rb") as handle:
             document.file.save(path.name, File(handle), save=True)
+    from lessons.services import video_document_probe
+
+    # The worker probes stored videos after the commit; the demo learner's progress needs it now.
+    video_document_probe(document_id=document.pk)
     return document
 
 

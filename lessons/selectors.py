@@ -129,7 +129,7 @@ HEARTBEAT_TARGET_SECONDS = 30
 
 
 def video_duration(lesson: LessonPage) -> float | None:
-    """The server-side duration of the lesson's (first) video, None while it is unknown. One query."""
+    """The server-side duration of the lesson's (first) video, None while it is unknown (one or two queries)."""
     from media_pipeline import get_media_model
 
     from .models import VideoDocumentProbe
@@ -137,16 +137,15 @@ def video_duration(lesson: LessonPage) -> float | None:
     block = next((b for b in lesson.body.raw_data if b["type"] == "video" and isinstance(b["value"], dict)), None)
     if block is None:
         return None
+    duration = None
     if block["value"].get("recording"):
         # The pipeline stores ffprobe's answer in ``probe`` and its duration beside it; a
         # duration typed in wagtailmedia's form before any probe is not a measurement.
         asset = get_media_model().objects.filter(pk=block["value"]["recording"]).exclude(probe={}).first()
         duration = asset.duration if asset is not None else None
-    elif block["value"].get("video"):
+    if not duration and block["value"].get("video"):  # an MP4 document, or the fallback of a recording
         probe = VideoDocumentProbe.objects.filter(document_id=block["value"]["video"]).first()
         duration = probe.duration if probe is not None else None
-    else:
-        duration = None
     return float(duration) if duration and duration > 0 else None
 
 
