@@ -258,7 +258,10 @@ WAGTAIL_CHOOSER_DEFECTS = {"chosen", "chosen_multiple", "create"}
 def _params():
     for route, levels, pattern in walked_patterns():
         marks = []
-        if "/snippets/choose/" in route and pattern.name in WAGTAIL_CHOOSER_DEFECTS:
+        # (Certificates cannot be added at all: their chooser's create view answers 403.)
+        if "/snippets/choose/" in route and pattern.name in WAGTAIL_CHOOSER_DEFECTS and not (
+            pattern.name == "create" and "/certificate/" in route
+        ):
             marks.append(pytest.mark.xfail(reason="Wagtail's snippet chooser views 500 on a non-numeric id"))
         yield pytest.param(route, levels, pattern, id=route, marks=marks)
 
@@ -321,3 +324,42 @@ def _page_urls() -> list[str]:
             for levels, _ns, _pattern in _walk(page.get_resolver()):
                 urls += [url.rstrip("/") + "/" + u.lstrip("/") for u in urls_for(levels)[0]]
     return list(dict.fromkeys(urls + ["/" + "a/" * 300, "/..%2f..%2fetc/passwd/", "/fr/" + "x" * 3000 + "/"]))
+
+
+# --- the parsers behind the fixes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("42", 42), (" 7 ", 7), ("9223372036854775807", 2**63 - 1), ("9223372036854775808", None),
+     ("99999999999999999999", None), ("9" * 400, None), ("-1", None), ("²", None), ("٣", None), ("1e3", None),
+     ("", None), (None, None)],
+)
+def test_parse_int_keeps_database_ids_in_64_bits(text, expected):
+    """Only ASCII digits within the 64-bit id range are ids; "²" (isdigit but not int) and huge numbers are None."""
+    from config.converters import parse_int
+
+    assert parse_int(text) == expected
+
+
+def test_id_converter_refuses_numbers_beyond_64_bits():
+    """``<id:...>`` resolves ids up to 2**63 - 1 and 404s above, where ``<int:...>`` reached the database."""
+    from django.urls import Resolver404, resolve
+
+    assert resolve("/api/progress/9223372036854775807/").kwargs == {"lesson_id": 2**63 - 1}
+    for url in ("/api/progress/9223372036854775808/", "/enrol/99999999999999999999/", "/reports/1" + "0" * 400 + "/"):
+        with pytest.raises(Resolver404):
+            resolve(url)
+
+
+def test_archive_filters_drop_out_of_range_numbers():
+    """A year or trainer id beyond any date or id is dropped like any unknown value, never an error."""
+    from django.http import QueryDict
+
+    from archive.selectors import ArchiveFilters
+
+    filters = ArchiveFilters.from_querydict(QueryDict(
+        "trainer=9223372036854775808&trainer=3&year=99999999999999999999&year=2024&year=²&year_from=²&year_to=99999"
+    ))
+    assert filters.trainers == [3] and filters.years == [2024]
+    assert filters.date_from is None and filters.date_to is None
