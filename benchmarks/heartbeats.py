@@ -96,9 +96,14 @@ def free_port() -> int:
 
 
 def manage(root: Path, env: dict, script: str, *args: str) -> dict:
-    done = subprocess.run([str(root / ".venv" / "bin" / "python"), "-c", (
-        "import django, sys; django.setup()\n" + script), *args],
-        cwd=root, env={**env, "PYTHONPATH": str(root)}, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [str(root / ".venv" / "bin" / "python"), "-c", ("import django, sys; django.setup()\n" + script), *args],
+        cwd=root,
+        env={**env, "PYTHONPATH": str(root)},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH "))
     return json.loads(line[6:])
 
@@ -152,8 +157,11 @@ def beats(port: int, lesson: int, sessions: list, clients: int, count: int) -> d
             for user_id, key in mine:
                 end = round((k + 1) * STEP, 2)
                 body = json.dumps({"position": end, "duration": 20, "ranges": [[round(k * STEP, 2), end]]}).encode()
-                headers = {"Content-Type": "application/json", "X-CSRFToken": csrf,
-                           "Cookie": f"sessionid={key}; csrftoken={csrf}"}
+                headers = {
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": csrf,
+                    "Cookie": f"sessionid={key}; csrftoken={csrf}",
+                }
                 status, data, took = request(port, "POST", f"/api/progress/{lesson}/", body, headers)
                 took_all.append(took)
                 if status != 200:
@@ -193,9 +201,16 @@ def ms(values: list[float], q: float) -> float:
 
 
 def run_one(args, kind: str, root: Path, tmp: Path) -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DJANGO_DEBUG": "false",
-           "DJANGO_MEDIA_ROOT": str(tmp / "media"), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "SEARCH_INDEX_DIR": str(tmp / f"index-{kind}"), "TASKS_BACKEND": "database", "DJANGO_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "SEARCH_INDEX_DIR": str(tmp / f"index-{kind}"),
+        "TASKS_BACKEND": "database",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
     if kind == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
     else:
@@ -209,9 +224,23 @@ def run_one(args, kind: str, root: Path, tmp: Path) -> None:
     data = manage(root, env, SETUP, str(args.learners))
     port = free_port()
     server = subprocess.Popen(
-        [str(root / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-         "--worker-class", "sync", "--timeout", "120"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(root / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "120",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(port, server)
         base_rate, base_lat = baseline(port, args.clients, args.learners * 4)
@@ -223,27 +252,40 @@ def run_one(args, kind: str, root: Path, tmp: Path) -> None:
         server.wait(timeout=30)
     saved = manage(root, env, CHECK, str(data["lesson"]))
     expected = round(args.beats * STEP, 2)
-    missing = [uid for uid, _key in data["sessions"]
-               if str(uid) not in saved or abs(saved[str(uid)][1] - expected) > 0.011
-               or saved[str(uid)][2] != [[0.0, expected]]]
+    missing = [
+        uid
+        for uid, _key in data["sessions"]
+        if str(uid) not in saved
+        or abs(saved[str(uid)][1] - expected) > 0.011
+        or saved[str(uid)][2] != [[0.0, expected]]
+    ]
     total = args.learners * args.beats
     rate = total / result["seconds"]
     lost = len(result["errors"]) + len(missing)
-    print(f"{kind:>8}: {total} beats from {args.learners} learners ({args.clients} client threads, "
-          f"{args.workers} sync workers) in {result['seconds']:.1f} s")
-    print(f"          {rate:.0f} beats/s, p50 {ms(result['latencies'], 50):.1f} ms, "
-          f"p99 {ms(result['latencies'], 99):.1f} ms, lost {lost}")
-    print(f"          baseline (trivial view, same server and clients): {base_rate:.0f} req/s, "
-          f"p50 {ms(base_lat, 50):.1f} ms; beats/baseline = {rate / base_rate:.2f}")
-    print(f"          load average before/after: {' '.join(f'{v:.2f}' for v in load_before)} / "
-          f"{' '.join(f'{v:.2f}' for v in load_after)}")
-    for line in (result["errors"][:5] + [f"learner {uid}: final row misses beats" for uid in missing[:5]]):
+    print(
+        f"{kind:>8}: {total} beats from {args.learners} learners ({args.clients} client threads, "
+        f"{args.workers} sync workers) in {result['seconds']:.1f} s"
+    )
+    print(
+        f"          {rate:.0f} beats/s, p50 {ms(result['latencies'], 50):.1f} ms, "
+        f"p99 {ms(result['latencies'], 99):.1f} ms, lost {lost}"
+    )
+    print(
+        f"          baseline (trivial view, same server and clients): {base_rate:.0f} req/s, "
+        f"p50 {ms(base_lat, 50):.1f} ms; beats/baseline = {rate / base_rate:.2f}"
+    )
+    print(
+        f"          load average before/after: {' '.join(f'{v:.2f}' for v in load_before)} / "
+        f"{' '.join(f'{v:.2f}' for v in load_after)}"
+    )
+    for line in result["errors"][:5] + [f"learner {uid}: final row misses beats" for uid in missing[:5]]:
         print("          !", line)
     if kind != "sqlite":
         name = args.postgres.rsplit("/", 1)[1]
         admin = args.postgres.rsplit("/", 1)[0] + "/postgres"
-        subprocess.run(["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=False,
-                       capture_output=True)
+        subprocess.run(
+            ["psql", admin, "-q", "-c", f'DROP DATABASE IF EXISTS "{name}"'], check=False, capture_output=True
+        )
 
 
 def main() -> None:

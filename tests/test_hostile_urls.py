@@ -34,19 +34,64 @@ from django.urls.resolvers import LocalePrefixPattern
 pytestmark = pytest.mark.django_db
 
 HOSTILE = [
-    "0", "9223372036854775807", "9223372036854775808", "99999999999999999999", "9" * 400, "-1", "1e999", "NaN",
-    "²", "..", "../../../../etc/passwd", "a\x00b", "<script>alert(1)</script>", "x" * 3000, "csv", "xlsx", "json",
+    "0",
+    "9223372036854775807",
+    "9223372036854775808",
+    "99999999999999999999",
+    "9" * 400,
+    "-1",
+    "1e999",
+    "NaN",
+    "²",
+    "..",
+    "../../../../etc/passwd",
+    "a\x00b",
+    "<script>alert(1)</script>",
+    "x" * 3000,
+    "csv",
+    "xlsx",
+    "json",
     "00000000-0000-0000-0000-000000000000",
 ]
-ABSURD_QUERY = urlencode([
-    (name, value)
-    for name in ("page", "p", "year", "year_from", "year_to", "from", "to", "trainer", "theme", "type", "province",
-                 "partner", "sort", "q", "status", "order", "ordering", "next", "format", "limit", "id", "has_video")
-    for value in ("99999999999999999999", "-1", "9223372036854775808", "²", "../../etc/passwd", "x" * 300)
-])
+ABSURD_QUERY = urlencode(
+    [
+        (name, value)
+        for name in (
+            "page",
+            "p",
+            "year",
+            "year_from",
+            "year_to",
+            "from",
+            "to",
+            "trainer",
+            "theme",
+            "type",
+            "province",
+            "partner",
+            "sort",
+            "q",
+            "status",
+            "order",
+            "ordering",
+            "next",
+            "format",
+            "limit",
+            "id",
+            "has_video",
+        )
+        for value in ("99999999999999999999", "-1", "9223372036854775808", "²", "../../etc/passwd", "x" * 300)
+    ]
+)
 ABSURD_FORM = {
-    "data": "{" * 5000, "position": "9" * 400, "q": "x" * 3000, "page": "99999999999999999999",
-    "next": "//evil.example/", "id": "9223372036854775808", "file": "../../etc/passwd", "q-1": "9e9999999",
+    "data": "{" * 5000,
+    "position": "9" * 400,
+    "q": "x" * 3000,
+    "page": "99999999999999999999",
+    "next": "//evil.example/",
+    "id": "9223372036854775808",
+    "file": "../../etc/passwd",
+    "q-1": "9e9999999",
 }
 USERS = ("anonymous", "learner", "staff")
 
@@ -132,8 +177,10 @@ def _is_walked(levels, namespaces, pattern, project_apps) -> bool:
     view = getattr(pattern.callback, "view_class", pattern.callback)
     module = getattr(view, "__module__", "").split(".")[0]
     named = "_".join(namespaces)
-    return module in project_apps or any(re.search(rf"(^|_){label}(_|$)", named) for label in project_apps) or (
-        "wagtailmedia" in named
+    return (
+        module in project_apps
+        or any(re.search(rf"(^|_){label}(_|$)", named) for label in project_apps)
+        or ("wagtailmedia" in named)
     )
 
 
@@ -259,8 +306,10 @@ def _params():
     for route, levels, pattern in walked_patterns():
         marks = []
         # (Certificates cannot be added at all: their chooser's create view answers 403.)
-        if "/snippets/choose/" in route and pattern.name in WAGTAIL_CHOOSER_DEFECTS and not (
-            pattern.name == "create" and "/certificate/" in route
+        if (
+            "/snippets/choose/" in route
+            and pattern.name in WAGTAIL_CHOOSER_DEFECTS
+            and not (pattern.name == "create" and "/certificate/" in route)
         ):
             marks.append(pytest.mark.xfail(reason="Wagtail's snippet chooser views 500 on a non-numeric id"))
         yield pytest.param(route, levels, pattern, id=route, marks=marks)
@@ -331,9 +380,20 @@ def _page_urls() -> list[str]:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("42", 42), (" 7 ", 7), ("9223372036854775807", 2**63 - 1), ("9223372036854775808", None),
-     ("99999999999999999999", None), ("9" * 400, None), ("-1", None), ("²", None), ("٣", None), ("1e3", None),
-     ("", None), (None, None)],
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("9223372036854775807", 2**63 - 1),
+        ("9223372036854775808", None),
+        ("99999999999999999999", None),
+        ("9" * 400, None),
+        ("-1", None),
+        ("²", None),
+        ("٣", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_parse_int_keeps_database_ids_in_64_bits(text, expected):
     """Only ASCII digits within the 64-bit id range are ids; "²" (isdigit but not int) and huge numbers are None."""
@@ -358,8 +418,10 @@ def test_archive_filters_drop_out_of_range_numbers():
 
     from archive.selectors import ArchiveFilters
 
-    filters = ArchiveFilters.from_querydict(QueryDict(
-        "trainer=9223372036854775808&trainer=3&year=99999999999999999999&year=2024&year=²&year_from=²&year_to=99999"
-    ))
+    filters = ArchiveFilters.from_querydict(
+        QueryDict(
+            "trainer=9223372036854775808&trainer=3&year=99999999999999999999&year=2024&year=²&year_from=²&year_to=99999"
+        )
+    )
     assert filters.trainers == [3] and filters.years == [2024]
     assert filters.date_from is None and filters.date_to is None

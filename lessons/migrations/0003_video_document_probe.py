@@ -5,25 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lessons', '0002_alter_lessonpage_body'),
-        ('wagtaildocs', '0014_alter_document_file_size'),
+        ("lessons", "0002_alter_lessonpage_body"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VideoDocumentProbe',
+            name="VideoDocumentProbe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=500, verbose_name='file name')),
-                ('duration', models.FloatField(blank=True, help_text='Empty when unreadable.', null=True, verbose_name='duration (s)')),
-                ('probed_at', models.DateTimeField(verbose_name='probed at')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='video_probe', to='wagtaildocs.document', verbose_name='document')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_name", models.CharField(max_length=500, verbose_name="file name")),
+                (
+                    "duration",
+                    models.FloatField(
+                        blank=True, help_text="Empty when unreadable.", null=True, verbose_name="duration (s)"
+                    ),
+                ),
+                ("probed_at", models.DateTimeField(verbose_name="probed at")),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="video_probe",
+                        to="wagtaildocs.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'video document probe',
-                'verbose_name_plural': 'video document probes',
+                "verbose_name": "video document probe",
+                "verbose_name_plural": "video document probes",
             },
         ),
     ]

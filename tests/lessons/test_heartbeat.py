@@ -272,7 +272,7 @@ def test_storing_a_video_document_probes_it_after_the_commit(db, tmp_path, djang
         '{"position": NaN, "duration": 20, "ranges": []}',
         '{"position": 1, "duration": Infinity, "ranges": []}',
         '{"position": 1, "duration": 20, "ranges": [[0, -Infinity]]}',
-        "[" * 100_000,
+        "[" * 60_000,
     ],
 )
 def test_absurd_numbers_get_a_400(setup, body):
@@ -281,7 +281,7 @@ def test_absurd_numbers_get_a_400(setup, body):
     client = Client(raise_request_exception=False)
     client.force_login(user)
     response = client.post(f"/api/progress/{lesson.pk}/", data=body, content_type="application/json")
-    assert response.status_code in (400, 413)
+    assert response.status_code == 400
     assert response.json()["ok"] is False and response.json()["message"]
 
 
