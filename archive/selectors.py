@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from params.converters import parse_int
 from vocabulary.models import Theme
 from vocabulary.regions import Province
 
@@ -53,8 +54,8 @@ class ArchiveFilters:
 
     @classmethod
     def from_querydict(cls, data) -> "ArchiveFilters":
-        def ints(name):
-            return [int(v) for v in data.getlist(name) if v.strip().isdigit()][:50]
+        def ints(name, **bounds):
+            return [n for n in (parse_int(v, **bounds) for v in data.getlist(name)) if n is not None][:50]
 
         def date(name):
             try:
@@ -63,16 +64,16 @@ class ArchiveFilters:
                 return None
 
         def year_bound(name, last):
-            value = data.get(name, "").strip()
-            if value.isdigit() and 1900 < int(value) < 2200:
-                return datetime.date(int(value), 12, 31) if last else datetime.date(int(value), 1, 1)
-            return None
+            year = parse_int(data.get(name, ""), minimum=1901, maximum=2199)
+            if year is None:
+                return None
+            return datetime.date(year, 12, 31) if last else datetime.date(year, 1, 1)
 
         valid_types = set(ActivityType.values)
         valid_provinces = set(Province.values)
         sort = data.get("sort", "date")
         return cls(
-            years=ints("year"),
+            years=ints("year", minimum=1, maximum=9999),
             date_from=date("from") or year_bound("year_from", last=False),
             date_to=date("to") or year_bound("year_to", last=True),
             types=[v for v in data.getlist("type") if v in valid_types],

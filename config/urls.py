@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+import params.converters  # noqa: F401  (registers the <id:...> converter)
 from archive import oai as archive_oai
 from courses import urls as course_urls
 from lessons import module_urls as lesson_module_urls
@@ -19,7 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap),
     path("oai/", archive_oai.endpoint, name="oai"),
     # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
-    path("api/progress/<int:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
+    path("api/progress/<id:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
 ]
 
 

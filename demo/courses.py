@@ -177,6 +177,10 @@ def demo_video():
         return None
     document = Document(title=VIDEO_TITLE)
     document.file.save("takwin-demo.mp4", ContentFile(content), save=True)
+    from lessons.services import video_document_probe
+
+    # The worker probes stored videos after the commit; the demo learner's progress needs it now.
+    video_document_probe(document_id=document.pk)
     return document
 
 

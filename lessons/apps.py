@@ -12,3 +12,7 @@ class LessonsConfig(AppConfig):
         from courses.models import CoursePage
 
         CoursePage.subpage_types = ["lessons.LessonPage"]
+
+        from . import signal_handlers
+
+        signal_handlers.register()

@@ -24,8 +24,16 @@ def normalise_text(value: str) -> str:
     return " ".join(text.split())
 
 
+# Answers are stored with 14 digits, 4 after the point; a typed exponent far beyond that is no
+# plausible answer, and subtracting it from the expected one raised decimal.Overflow (a 500).
+_MAX_EXPONENT = 20
+
+
 def parse_number(value: str) -> Decimal | None:
-    """A number typed by a learner: Arabic-Indic digits, a comma or Arabic decimal separator."""
+    """A number typed by a learner: Arabic-Indic digits, a comma or Arabic decimal separator.
+
+    None when it is no number, or lies beyond what any answer can be (``9e9999999``).
+    """
     text = (value or "").strip().translate(_DIGITS).replace("٫", ".").replace(",", ".").replace(" ", "")
     if not text or len(text) > 30:
         return None
@@ -33,7 +41,9 @@ def parse_number(value: str) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or (number and abs(number.adjusted()) > _MAX_EXPONENT):
+        return None
+    return number
 
 
 def correct_option_ids(question) -> list[str]:

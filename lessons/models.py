@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -303,3 +304,27 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.quiz} #{self.number}"
+
+
+class VideoDocumentProbe(models.Model):
+    """The duration of an MP4 document (a lesson video made before the media pipeline),
+    probed on the server when the file was stored.
+
+    Heartbeats measure progress against this duration, never against the one the
+    player sends: until the file is probed a video lesson cannot be completed by watching.
+    """
+
+    document = models.OneToOneField(
+        get_document_model_string(), on_delete=models.CASCADE, related_name="video_probe", verbose_name=_("document")
+    )
+    # The stored file this duration belongs to: a document whose file is replaced is probed again.
+    file_name = models.CharField(_("file name"), max_length=500)
+    duration = models.FloatField(_("duration (s)"), null=True, blank=True, help_text=_("Empty when unreadable."))
+    probed_at = models.DateTimeField(_("probed at"))
+
+    class Meta:
+        verbose_name = _("video document probe")
+        verbose_name_plural = _("video document probes")
+
+    def __str__(self):
+        return f"{self.document_id} · {self.duration}"

@@ -6,6 +6,7 @@ that does is here (module reports in ``reports.py``).
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from operator import or_
@@ -315,3 +316,78 @@ def document_video_access(*, document, request) -> str:
         if lesson_access(lesson=lesson, user=user)["access"] == "ok":
             return "ok"
     return "denied"
+
+
+# --- Heartbeats ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeartbeatTarget:
+    """What a heartbeat needs to know about its lesson, the same for every learner.
+
+    ``duration`` is the video's length as the server measured it (the pipeline's probe of
+    a recording, or the probe of an MP4 document when it was stored), None until then.
+    ``earlier_required`` lists the required lessons before this one in a sequential module.
+    """
+
+    lesson_id: int
+    course_id: int
+    rule: str
+    duration: float | None
+    earlier_required: tuple[int, ...]
+
+
+#: Heartbeats arrive every few seconds from every learner watching: the lesson's facts are
+#: kept this long per process, so a beat reads nothing but the learner's own rows. A publish,
+#: an unpublish or a finished probe reaches the beats within this delay.
+HEARTBEAT_TARGET_SECONDS = 30
+
+
+def video_duration(lesson: LessonPage) -> float | None:
+    """The server-side duration of the lesson's (first) video, None while it is unknown (one or two queries)."""
+    from media_pipeline import get_media_model
+
+    from .models import VideoDocumentProbe
+
+    block = next((b for b in lesson.body.raw_data if b["type"] == "video" and isinstance(b["value"], dict)), None)
+    if block is None:
+        return None
+    duration = None
+    if block["value"].get("recording"):
+        # The pipeline stores ffprobe's answer in ``probe`` and its duration beside it; a
+        # duration typed in wagtailmedia's form before any probe is not a measurement.
+        asset = get_media_model().objects.filter(pk=block["value"]["recording"]).exclude(probe={}).first()
+        duration = asset.duration if asset is not None else None
+    if not duration and block["value"].get("video"):  # an MP4 document, or the fallback of a recording
+        probe = VideoDocumentProbe.objects.filter(document_id=block["value"]["video"]).first()
+        duration = probe.duration if probe is not None else None
+    return float(duration) if duration and duration > 0 else None
+
+
+def heartbeat_target(*, lesson_id: int) -> HeartbeatTarget | None:
+    """The facts of a live lesson for heartbeats (cached per process), or None when it is not live."""
+    from django.core.cache import cache
+
+    key = f"lessons:heartbeat-target:{lesson_id}"
+    target = cache.get(key)
+    if target is None:
+        target = _heartbeat_target(lesson_id) or False
+        cache.set(key, target, HEARTBEAT_TARGET_SECONDS)
+    return target or None
+
+
+def _heartbeat_target(lesson_id: int) -> HeartbeatTarget | None:
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    course = lesson_course(lesson)
+    earlier: tuple[int, ...] = ()
+    if course.sequential:
+        earlier = tuple(
+            LessonPage.objects.live().child_of(course).filter(path__lt=lesson.path, required=True)
+            .order_by("path").values_list("pk", flat=True)
+        )
+    return HeartbeatTarget(
+        lesson_id=lesson.pk, course_id=course.pk, rule=lesson.effective_rule(), duration=video_duration(lesson),
+        earlier_required=earlier,
+    )

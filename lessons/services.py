@@ -1,7 +1,11 @@
 """Writes of the lessons app: progress heartbeats, lesson views, quiz attempts, module completion."""
 
+import contextlib
 import math
+import os
 import random
+import shutil
+import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -16,7 +20,7 @@ from courses.models import Certificate, CoursePage
 from courses.services import enrolment_complete
 
 from .grading import grade_question
-from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
+from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt, VideoDocumentProbe
 
 MAX_DURATION = 12 * 3600  # no lesson video is longer than this; anything above is forged
 MAX_RANGES = 500
@@ -42,18 +46,29 @@ def covered_seconds(intervals: list[list[float]]) -> float:
 
 
 def _number(value, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValidationError(_("“%(field)s” must be a number of seconds.") % {"field": field}, code="invalid")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValidationError(_("“%(field)s” must be a number of seconds.") % {"field": field}, code="invalid")
+    return number
 
 
-def validate_heartbeat(*, position, duration, ranges) -> tuple[float, float, list[list[float]]]:
-    """Check a heartbeat's figures; raise ValidationError with a message for the learner."""
+def validate_heartbeat(*, position, duration, ranges, bound: float | None = None) -> tuple[float, float, list[list[float]]]:
+    """Check a heartbeat's figures; raise ValidationError with a message for the learner.
+
+    ``duration`` is the player's figure; ``bound`` (the server's duration, when known)
+    replaces it as the limit of positions and ranges.
+    """
     duration = _number(duration, "duration")
     position = _number(position, "position")
     if not 0 < duration <= MAX_DURATION:
         raise ValidationError(_("The video duration is not plausible."), code="duration")
-    if not 0 <= position <= duration + 1:
+    limit = bound or duration
+    if not 0 <= position <= limit + 1:
         raise ValidationError(_("The position must lie between 0 and the video duration."), code="position")
     if not isinstance(ranges, list) or len(ranges) > MAX_RANGES:
         raise ValidationError(_("“ranges” must be a list of [start, end] pairs."), code="ranges")
@@ -62,10 +77,10 @@ def validate_heartbeat(*, position, duration, ranges) -> tuple[float, float, lis
         if not isinstance(item, (list, tuple)) or len(item) != 2:
             raise ValidationError(_("“ranges” must be a list of [start, end] pairs."), code="ranges")
         start, end = _number(item[0], "ranges"), _number(item[1], "ranges")
-        if not 0 <= start <= end <= duration + 1:
+        if not 0 <= start <= end <= limit + 1:
             raise ValidationError(_("A watched range lies outside the video."), code="ranges")
-        clean.append([start, min(end, duration)])
-    return position, duration, clean
+        clean.append([start, min(end, limit)])
+    return min(position, limit), duration, clean
 
 
 def _add_within_budget(watched: list[list[float]], ranges: list[list[float]], budget: float):
@@ -104,51 +119,107 @@ def _after_completion(*, user, course_id: int) -> None:
     course_completion_check(user=user, course=CoursePage.objects.get(pk=course_id))
 
 
-@transaction.atomic
+#: The columns a heartbeat writes (``updated_at`` so that ``auto_now`` applies).
+_BEAT_FIELDS = ["status", "percent", "position", "duration", "watched", "seconds_watched", "time_spent",
+                "last_beat_at", "completed_at", "updated_at"]
+
+
 def progress_record_heartbeat(
-    *, user, lesson: LessonPage, course_id: int, position, duration, ranges, now: datetime | None = None
+    *, user, lesson: LessonPage | int, course_id: int | None = None, position, duration, ranges,
+    now: datetime | None = None,
 ) -> LessonProgress:
-    """Record a video heartbeat. Idempotent: repeating or delaying a beat never lowers progress."""
-    position, duration, ranges = validate_heartbeat(position=position, duration=duration, ranges=ranges)
-    now = now or timezone.now()
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, defaults={"course_id": course_id}
+    """Record a video heartbeat. Idempotent: repeating or delaying a beat never lowers progress.
+
+    Progress is measured against the duration the server probed (``selectors.video_duration``),
+    never the player's ``duration``: that one only bounds the claim while the server does not
+    know the video's length yet, and then the lesson cannot be completed by watching.
+    Enrolment and the lesson's facts are read first; the write is one short transaction on the
+    learner's progress row (``Enrolment.last_activity_at`` moves at most every few minutes).
+    """
+    from .selectors import heartbeat_target
+
+    target = heartbeat_target(lesson_id=getattr(lesson, "pk", lesson))
+    if target is None or (course_id is not None and course_id != target.course_id):
+        raise ValidationError(_("This lesson does not exist."), code="not_found")
+    position, duration, ranges = validate_heartbeat(
+        position=position, duration=duration, ranges=ranges, bound=target.duration
     )
-    was_completed = progress.is_completed
+    last_activity = _active_enrolment_activity(user=user, course_id=target.course_id)
+    now = now or timezone.now()
+    with transaction.atomic():
+        progress, created = LessonProgress.objects.select_for_update().get_or_create(
+            user=user, lesson_id=target.lesson_id, defaults={"course_id": target.course_id}
+        )
+        if progress.status == LessonProgress.Status.NOT_STARTED:
+            _check_unlocked(user=user, lesson_ids=target.earlier_required)
+        was_completed = progress.is_completed
+        _apply_beat(progress, target=target, position=position, ranges=ranges, now=now)
+        # The figures were checked above and the row's keys were just read: full_clean's
+        # foreign-key and uniqueness checks would only read the same rows again.
+        progress.full_clean(exclude=["user", "lesson", "course"], validate_unique=False, validate_constraints=False)
+        progress.save(update_fields=None if created else _BEAT_FIELDS)
+        # "Last seen" needs minutes, not seconds: most beats leave the enrolment row alone.
+        if last_activity is None or now - last_activity >= timedelta(seconds=_setting("ACTIVITY_RESOLUTION", 300)):
+            _touch_enrolment(user=user, course_id=target.course_id, now=now)
+        if progress.is_completed and not was_completed:
+            _after_completion(user=user, course_id=target.course_id)
+    return progress
+
+
+def _apply_beat(progress: LessonProgress, *, target, position: float, ranges: list, now: datetime) -> None:
+    """Merge a checked beat into ``progress``: intervals merged, nothing counted twice or lowered."""
     if progress.last_beat_at is not None:
         elapsed = max(0.0, (now - progress.last_beat_at).total_seconds())
         budget = elapsed * _setting("MAX_PLAYBACK_RATE", 2.0) + _setting("HEARTBEAT_GRACE", 15.0)
     else:
         budget = _setting("HEARTBEAT_GRACE", 15.0) * 2
-    # A duration can only grow: a forged short one must not make a long video easy to complete.
-    progress.duration = max(progress.duration, duration)
     watched, played = _add_within_budget(progress.watched, ranges, budget)
     progress.watched = [[round(s, 2), round(e, 2)] for s, e in watched]
-    progress.seconds_watched = max(progress.seconds_watched, round(min(covered_seconds(watched), progress.duration), 2))
-    progress.position = min(position, progress.duration)
+    progress.position = position
     progress.time_spent += int(round(min(played, budget)))
     progress.last_beat_at = now
-    percent = int(progress.seconds_watched * 100 // progress.duration)
-    progress.percent = max(progress.percent, min(percent, 100))
-    if not was_completed:
+    known = target.duration
+    # Only seconds inside the measured video count (intervals recorded before the probe were
+    # bounded by the player's claim); the intervals only grow, so neither does this figure.
+    covered = covered_seconds([[s, min(e, known)] for s, e in watched if s < known] if known else watched)
+    progress.seconds_watched = max(progress.seconds_watched, round(covered, 2))
+    if known:
+        progress.duration = known
+        progress.percent = max(progress.percent, min(int(covered * 100 // known), 100))
         threshold = _setting("VIDEO_COMPLETION", 0.9)
-        rule = lesson.effective_rule()
-        if rule == LessonPage.CompletionRule.VIDEO and progress.seconds_watched >= threshold * progress.duration:
+        if not progress.is_completed and target.rule == LessonPage.CompletionRule.VIDEO and covered >= threshold * known:
             _complete(progress, now)
-        elif progress.status == LessonProgress.Status.NOT_STARTED:
-            progress.status = LessonProgress.Status.IN_PROGRESS
-    progress.full_clean()
-    progress.save()
-    _touch_enrolment(user=user, course_id=course_id, now=now)
-    if progress.is_completed and not was_completed:
-        _after_completion(user=user, course_id=course_id)
-    return progress
+    if progress.status == LessonProgress.Status.NOT_STARTED:
+        progress.status = LessonProgress.Status.IN_PROGRESS
+
+
+def _check_unlocked(*, user, lesson_ids: tuple[int, ...]) -> None:
+    """In a sequential module, a lesson opens once the required lessons before it are completed."""
+    if not lesson_ids:
+        return
+    done = LessonProgress.objects.filter(
+        user=user, lesson_id__in=lesson_ids, status=LessonProgress.Status.COMPLETED
+    ).count()
+    if done < len(lesson_ids):
+        raise PermissionDenied(_("You cannot follow this lesson."))
 
 
 def _touch_enrolment(*, user, course_id: int, now: datetime) -> None:
     from courses.models import Enrolment
 
     Enrolment.objects.filter(user=user, course_id=course_id).update(last_activity_at=now)
+
+
+def _active_enrolment_activity(*, user, course_id: int) -> datetime | None:
+    """The last activity of the learner's active enrolment (None if never noted); PermissionDenied if not enrolled."""
+    from courses.models import Enrolment
+
+    row = Enrolment.objects.filter(user=user, course_id=course_id, status=Enrolment.Status.ACTIVE).values(
+        "last_activity_at"
+    ).first()
+    if row is None:
+        raise PermissionDenied(_("Enrol in this module first."))
+    return row["last_activity_at"]
 
 
 @transaction.atomic
@@ -409,3 +480,54 @@ def course_completion_check(*, user, course: CoursePage, now: datetime | None = 
     if not course_is_complete(user=user, course=course):
         return None
     return enrolment_complete(user=user, course=course, now=now)
+
+
+# --- Video documents ----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _local_file(field_file):
+    """A local path to a stored file: the file itself on disk, a temporary copy otherwise (S3)."""
+    try:
+        yield field_file.path
+        return
+    except NotImplementedError:
+        pass
+    suffix = os.path.splitext(field_file.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with field_file.open("rb") as source:
+            shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        yield copy.name
+
+
+def video_document_probe(*, document_id: int, now: datetime | None = None) -> VideoDocumentProbe | None:
+    """Measure a stored video document's duration with ffprobe and keep it for heartbeats.
+
+    Runs in the worker when the document is stored or its file replaced (signal_handlers),
+    never in a learner's request. An unreadable file is kept with no duration, so its
+    lesson cannot be completed by watching.
+    """
+    from wagtail.documents import get_document_model
+
+    from media_pipeline import ffmpeg
+
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None or not document.file:
+        return None
+    try:
+        with _local_file(document.file) as path:
+            duration = ffmpeg.summarize(ffmpeg.probe(path))["duration"]
+    except (ffmpeg.FFmpegError, OSError):
+        duration = None
+    if duration is not None and not 0 < duration <= MAX_DURATION:
+        duration = None
+    with transaction.atomic():
+        probe = VideoDocumentProbe.objects.select_for_update().filter(document=document).first()
+        probe = probe or VideoDocumentProbe(document=document)
+        probe.file_name = document.file.name
+        probe.duration = round(duration, 3) if duration else None
+        probe.probed_at = now or timezone.now()
+        probe.full_clean()
+        probe.save()
+    return probe

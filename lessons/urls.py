@@ -1,12 +1,14 @@
 from django.urls import path
 
+import params.converters  # noqa: F401  (registers the <id:...> converter)
+
 from . import views
 
 app_name = "lessons"
 
 urlpatterns = [
-    path("quiz/<int:quiz_id>/lesson/<int:lesson_id>/start/", views.quiz_start, name="quiz_start"),
-    path("attempt/<int:pk>/", views.attempt_view, name="attempt"),
-    path("attempt/<int:pk>/result/", views.attempt_result, name="attempt_result"),
-    path("video/<int:document_id>/", views.video_file, name="video"),
+    path("quiz/<id:quiz_id>/lesson/<id:lesson_id>/start/", views.quiz_start, name="quiz_start"),
+    path("attempt/<id:pk>/", views.attempt_view, name="attempt"),
+    path("attempt/<id:pk>/result/", views.attempt_result, name="attempt_result"),
+    path("video/<id:document_id>/", views.video_file, name="video"),
 ]

@@ -1,6 +1,8 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_protect
 
+import params.converters  # noqa: F401  (registers the <id:...> converter)
+
 from . import views
 
 app_name = "media_pipeline"
@@ -8,9 +10,9 @@ app_name = "media_pipeline"
 urlpatterns = [
     path("tus/", csrf_protect(views.tus_collection), name="tus"),
     path("tus/<uuid:key>", csrf_protect(views.tus_upload), name="tus_upload"),
-    path("status/<int:pk>.json", views.status, name="status"),
+    path("status/<id:pk>.json", views.status, name="status"),
     path("recordings/", views.my_recordings, name="my_recordings"),
-    path("recordings/<int:pk>/", views.watch, name="watch"),
+    path("recordings/<id:pk>/", views.watch, name="watch"),
     path("preferences/", views.preferences, name="preferences"),
     path("hls/<str:token>/master.m3u8", views.hls_master, name="hls_master"),
     path("hls/<str:token>/v/<str:spec>.m3u8", views.hls_variant, name="hls_variant"),

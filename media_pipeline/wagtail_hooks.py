@@ -7,6 +7,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+import params.converters  # noqa: F401  (registers the <id:...> converter)
+
 from . import admin_views, get_media_model
 
 
@@ -44,8 +46,8 @@ class ProcessingViewSet(ViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("upload/", admin_views.upload, name="upload"),
-            path("<int:pk>/retry/", admin_views.retry, name="retry"),
-            path("<int:pk>/cancel/", admin_views.cancel, name="cancel"),
+            path("<id:pk>/retry/", admin_views.retry, name="retry"),
+            path("<id:pk>/cancel/", admin_views.cancel, name="cancel"),
         ]
 
     @property

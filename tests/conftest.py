@@ -14,6 +14,7 @@ SHARED_MODULES = {
     "tests/home/test_pages.py",
     "tests/lessons/test_heartbeat.py",
     "tests/lessons/test_quiz.py",
+    "tests/test_hostile_urls.py",
 }
 
 

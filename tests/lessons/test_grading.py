@@ -44,3 +44,12 @@ def test_short_text_and_numeric_grading():
     assert not grade_question(q, "")
     n = Question(kind="numeric", numeric_answer=Decimal("100"), tolerance=Decimal("0.5"))
     assert grade_question(n, "100.4") and not grade_question(n, "101")
+
+
+@pytest.mark.parametrize("typed", ["9e9999999", "-9E+999999999", "1e-9999999", "9" * 25 + "e99"])
+def test_numeric_answer_with_an_absurd_exponent_is_wrong_not_an_error(typed):
+    """An exponent beyond any stored answer is graded wrong; it used to raise decimal.Overflow."""
+    n = Question(kind="numeric", numeric_answer=Decimal("8"), tolerance=Decimal("0.5"))
+    assert parse_number(typed) is None
+    assert grade_question(n, typed) is False
+    assert parse_number("0") == 0 and parse_number("1e3") == Decimal("1000")

@@ -1,0 +1,11 @@
+"""Background tasks of the lessons app: thin wrappers that take ids and call a service."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def probe_video_document(document_id: int) -> None:
+    """Read the duration of a stored MP4 document (see services.video_document_probe)."""
+    services.video_document_probe(document_id=document_id)
