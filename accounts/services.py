@@ -23,32 +23,66 @@ def sync_admin_language(user) -> None:
         profile.save(update_fields=["preferred_language"])
 
 
-@transaction.atomic
-def user_create(*, email: str, password: str, full_name: str, groups: tuple[str, ...] = (LEARNERS,), **profile) -> User:
-    """Create an account with its profile and groups, then send the welcome e-mail.
+def _check_profile_fields(fields) -> None:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
 
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    groups: tuple[str, ...] = (LEARNERS,),
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    welcome: bool = True,
+    **profile,
+) -> User:
+    """Create an account with its profile, groups and admin flags, then send the welcome e-mail.
+
+    ``welcome=False`` skips the e-mail (accounts made by a command, not by their owner).
     Raises ``ValidationError`` (nothing saved) when a field is invalid or the
     e-mail address is taken.
     """
-    unknown = set(profile) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
-    user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name, **profile)
+    _check_profile_fields(profile)
+    user = User(
+        email=User.objects.normalize_email(email).lower(),
+        full_name=full_name,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+        **profile,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
     user.groups.set(Group.objects.filter(name__in=groups))
     sync_admin_language(user)
-    transaction.on_commit(lambda: send_welcome_email.enqueue(user_id=user.pk))
+    if welcome:
+        transaction.on_commit(lambda: send_welcome_email.enqueue(user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def user_set_access(
+    *, user: User, groups: tuple[str, ...], is_staff: bool, is_superuser: bool, password: str | None = None
+) -> User:
+    """Set an account's groups and admin flags, and its password when ``password`` is given and differs."""
+    user.is_staff, user.is_superuser = is_staff, is_superuser
+    if password is not None and not user.check_password(password):
+        user.set_password(password)
+    user.full_clean()
+    user.save(update_fields=["is_staff", "is_superuser", "password"])
+    user.groups.set(Group.objects.filter(name__in=groups))
     return user
 
 
 @transaction.atomic
 def user_update_profile(*, user: User, **fields) -> User:
     """Update a user's profile fields; validates before saving anything."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown profile fields: {sorted(unknown)}")
+    _check_profile_fields(fields)
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean()

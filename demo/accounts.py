@@ -1,7 +1,6 @@
 """Demo accounts, one per role. Passwords are for a local demo only."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from accounts.groups import EDITORS, LEARNERS, TRAINERS
 
@@ -55,20 +54,21 @@ ACCOUNTS = [
 
 
 def load() -> list[dict]:
-    """Create or refresh the demo accounts; return them for printing."""
-    from accounts.services import PROFILE_FIELDS, sync_admin_language
+    """Create or refresh the demo accounts (through the accounts services); return them for printing."""
+    from accounts.services import PROFILE_FIELDS, user_create, user_set_access, user_update_profile
 
     User = get_user_model()
     for spec in ACCOUNTS:
-        user = User.objects.filter(email=spec["email"]).first() or User(email=spec["email"])
-        for name in PROFILE_FIELDS:
-            if name in spec:
-                setattr(user, name, spec[name])
-        user.is_staff = bool(spec.get("superuser")) or spec["role"] in {"editor", "trainer"}
-        user.is_superuser = bool(spec.get("superuser"))
-        if not user.pk or not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-        user.save()
-        user.groups.set(Group.objects.filter(name__in=spec["groups"]))
-        sync_admin_language(user)
+        profile = {name: spec[name] for name in PROFILE_FIELDS if name in spec}
+        access = {
+            "groups": tuple(spec["groups"]),
+            "is_staff": bool(spec.get("superuser")) or spec["role"] in {"editor", "trainer"},
+            "is_superuser": bool(spec.get("superuser")),
+        }
+        user = User.objects.filter(email=spec["email"]).first()
+        if user is None:
+            user_create(email=spec["email"], password=DEMO_PASSWORD, welcome=False, **access, **profile)
+            continue
+        user_update_profile(user=user, **profile)
+        user_set_access(user=user, password=DEMO_PASSWORD, **access)
     return [{"role": spec["role"], "email": spec["email"], "password": DEMO_PASSWORD} for spec in ACCOUNTS]

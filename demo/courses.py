@@ -8,12 +8,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from courses.models import CourseIndexPage, CoursePage
-from vocabulary.models import Person, Theme
+from vocabulary.models import Person
+from vocabulary.services import person_for_record, theme_ensure
 
 from . import accounts as accounts_demo
 from . import media
 from .courses_content import LESSONS, QUIZZES
-from .pages import ensure_child, ensure_snippet, ensure_translation, go_live, locale
+from .pages import ensure_child, ensure_translation, go_live, locale
 
 LEVELS = ["introductory", "intermediate", "advanced"]
 AUDIENCE = {
@@ -117,14 +118,7 @@ def load(homes: dict) -> list[CoursePage]:
     catalogue_ar = CourseIndexPage.objects.child_of(homes["ar"]).get(slug="courses")
     modules = []
     for order, (slug, title_ar, title_fr, summary_ar, summary_fr) in enumerate(THEMES, start=1):
-        themes = ensure_snippet(
-            Theme,
-            lookup={"slug": slug},
-            translations={
-                "ar": {"name": title_ar, "sort_order": order},
-                "fr": {"name": title_fr, "sort_order": order},
-            },
-        )
+        themes = theme_ensure(slug=slug, names={"ar": title_ar, "fr": title_fr}, sort_order=order)
         level = LEVELS[(order - 1) % 3]
         module = ensure_child(
             catalogue_ar,
@@ -340,13 +334,9 @@ def load_trainer() -> Person:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(email="trainer@takwin.test").first()
-    trainer, _created = Person.objects.get_or_create(
-        name_fr="Karim El Idrissi",
-        defaults={"affiliation_fr": "Dar Al-Muntakhab · Marrakech-Safi", "user": user, "kind": Person.Kind.TRAINER},
+    trainer = person_for_record(
+        name="Karim El Idrissi", affiliation="Dar Al-Muntakhab · Marrakech-Safi", kind=Person.Kind.TRAINER, user=user
     )
-    if trainer.user_id is None and user is not None:
-        trainer.user = user
-        trainer.save(update_fields=["user"])
     return trainer
 
 

@@ -4,7 +4,6 @@ The demo's modules use these, and ``manage.py load_demo`` runs them all; running
 twice changes nothing.
 """
 
-from django.db import models
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
@@ -61,31 +60,3 @@ def ensure_translation(page: Page, code: str, **fields) -> Page:
     if _apply(translated, fields) or not translated.live:
         go_live(translated)
     return translated
-
-
-def ensure_snippet(model: type[models.Model], *, lookup: dict, translations: dict[str, dict]):
-    """A translatable snippet in every language: ``translations`` maps a language code to fields.
-
-    The first language is the source; the others share its ``translation_key``.
-    """
-    source = None
-    result = {}
-    for code, fields in translations.items():
-        loc = locale(code)
-        obj = model.objects.filter(locale=loc, **lookup).first()
-        if obj is None:
-            obj = model(locale=loc, **lookup, **fields)
-            if source is not None:
-                obj.translation_key = source.translation_key
-            obj.save()
-        else:
-            changed = False
-            for name, value in fields.items():
-                if getattr(obj, name) != value:
-                    setattr(obj, name, value)
-                    changed = True
-            if changed:
-                obj.save()
-        source = source or obj
-        result[code] = obj
-    return result

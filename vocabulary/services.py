@@ -4,8 +4,9 @@ import re
 
 from django.db import transaction
 from django.db.models import Q
+from wagtail.models import Locale
 
-from .models import Commune, Person
+from .models import Commune, Person, Theme
 
 # Arabic script blocks (letters, supplements, presentation forms): a name written in them
 # is the Arabic name, any other is the French one.
@@ -18,24 +19,28 @@ def is_arabic(text: str) -> bool:
 
 
 @transaction.atomic
-def person_for_record(*, name: str, affiliation: str = "", kind: str = Person.Kind.EXPERT) -> Person:
+def person_for_record(*, name: str, affiliation: str = "", kind: str = Person.Kind.EXPERT, user=None) -> Person:
     """The person a record names (a trainer or speaker of an imported activity), created when unknown.
 
     ``name`` and ``affiliation`` go to the Arabic or French field by their script; an existing
     person is found by either name. A given affiliation and kind that differ update the person.
+    A given ``user`` links a person that has no account yet (an existing link is kept).
     """
     name = name.strip()
     affiliation_field = "affiliation_ar" if is_arabic(affiliation) else "affiliation_fr"
     person = Person.objects.filter(Q(name_ar=name) | Q(name_fr=name)).order_by("pk").first()
+    link = user is not None and (person is None or person.user_id is None)
     if person is None:
         person = Person(
             **{"name_ar" if is_arabic(name) else "name_fr": name, affiliation_field: affiliation, "kind": kind}
         )
-    elif not affiliation or (getattr(person, affiliation_field), person.kind) == (affiliation, kind):
+    elif not link and (not affiliation or (getattr(person, affiliation_field), person.kind) == (affiliation, kind)):
         return person
-    else:
+    elif affiliation:
         setattr(person, affiliation_field, affiliation)
         person.kind = kind
+    if link:
+        person.user = user
     person.full_clean()
     person.save()
     return person
@@ -53,3 +58,26 @@ def commune_ensure(*, province: str, name_ar: str, name_fr: str, kind: str = Com
     commune.full_clean()
     commune.save()
     return commune
+
+
+@transaction.atomic
+def theme_ensure(*, slug: str, names: dict[str, str], sort_order: int = 0) -> dict[str, Theme]:
+    """The theme ``slug`` in every language of ``names`` (language code → name), created or updated.
+
+    The first language is the source; the others are its translations (same ``translation_key``).
+    Returns the theme of each language code.
+    """
+    themes: dict[str, Theme] = {}
+    for code, name in names.items():
+        locale, _created = Locale.objects.get_or_create(language_code=code)
+        theme = Theme.objects.filter(locale=locale, slug=slug).first() or Theme(locale=locale, slug=slug)
+        if theme.pk and (theme.name, theme.sort_order) == (name, sort_order):
+            themes[code] = theme
+            continue
+        theme.name, theme.sort_order = name, sort_order
+        if theme.pk is None and themes:
+            theme.translation_key = next(iter(themes.values())).translation_key
+        theme.full_clean()
+        theme.save()
+        themes[code] = theme
+    return themes
