@@ -90,3 +90,31 @@ def test_admin_searches_people_and_communes_by_either_name(admin_client):
     assert "Fatima Zahra" in people and "Karim" not in people
     communes = admin_client.get("/admin/snippets/vocabulary/commune/", {"q": "Tahannaout"}).content.decode()
     assert "تحناوت" in communes and "أمزميز" not in communes
+
+
+def test_a_record_links_an_account_only_to_a_person_without_one():
+    """A given user links an unlinked person (found by name); an existing link is kept."""
+    from tests.factories import UserFactory
+
+    person = PersonFactory(name_fr="Karim El Idrissi", affiliation_fr="DAM", kind="trainer", user=None)
+    first, second = UserFactory(), UserFactory()
+    assert person_for_record(name="Karim El Idrissi", kind="trainer", user=first).pk == person.pk
+    person.refresh_from_db()
+    assert person.user_id == first.pk and person.affiliation_fr == "DAM"
+    person_for_record(name="Karim El Idrissi", kind="trainer", user=second)
+    person.refresh_from_db()
+    assert person.user_id == first.pk
+
+
+def test_theme_ensure_creates_translations_once_then_updates():
+    """Each language gets its theme, sharing the source's translation key; a second call with a new
+    name updates it in place."""
+    from vocabulary.models import Theme
+    from vocabulary.services import theme_ensure
+
+    themes = theme_ensure(slug="gis", names={"ar": "نظم المعلومات الجغرافية", "fr": "SIG"}, sort_order=3)
+    assert themes["ar"].translation_key == themes["fr"].translation_key
+    again = theme_ensure(slug="gis", names={"ar": "نظم المعلومات الجغرافية", "fr": "Systèmes SIG"}, sort_order=3)
+    assert Theme.objects.filter(slug="gis").count() == 2
+    assert again["fr"].pk == themes["fr"].pk
+    assert Theme.objects.get(pk=themes["fr"].pk).name == "Systèmes SIG"
