@@ -84,19 +84,10 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s_'’-]+", "-", "".join(c for c in text if not unicodedata.combining(c))).strip("-")
 
 
-def _province_lookup() -> dict[str, str]:
+def _choice_lookup(choices) -> dict[str, str]:
+    """Folded value and label (in Arabic, French and English) of each choice → the choice's value."""
     lookup = {}
-    for value, label in Province.choices:
-        lookup[_fold(value)] = value
-        for language in ("ar", "fr", "en"):
-            with translation.override(language):
-                lookup[_fold(str(label))] = value
-    return lookup
-
-
-def _type_lookup() -> dict[str, str]:
-    lookup = {}
-    for value, label in ActivityType.choices:
+    for value, label in choices:
         lookup[_fold(value)] = value
         for language in ("ar", "fr", "en"):
             with translation.override(language):
@@ -402,8 +393,8 @@ def _check_row(number: int, row, known: _Known) -> tuple[RowReport, ActivityData
 def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes]) -> tuple[list[RowReport], list[ActivityData]]:
     """Check every row; return one report per row and the parsed data of the rows without problems."""
     known = _Known(
-        provinces=_province_lookup(),
-        types=_type_lookup(),
+        provinces=_choice_lookup(Province.choices),
+        types=_choice_lookup(ActivityType.choices),
         themes=set(Theme.objects.values_list("slug", flat=True)),
         series=set(ActivitySeriesPage.objects.child_of(index).values_list("slug", flat=True)),
         existing={

@@ -20,6 +20,18 @@ def can_enrol(*, user, course: CoursePage) -> bool:
     return user.groups.filter(pk__in=[group.pk for group in course.cohorts.all()]).exists()
 
 
+def _save_once(obj, **unique):
+    """Validate and save ``obj``; when a concurrent request saved the same row first (``unique``
+    lookup, a double click), return that row instead."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        return type(obj).objects.get(**unique)
+    return obj
+
+
 @transaction.atomic
 def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
     """Enrol ``user`` in ``course``; re-enrolling after unenrolling reactivates the same row and its history."""
@@ -35,14 +47,7 @@ def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -
         return enrolment
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.unenrolled_at = None
-    enrolment.full_clean()
-    try:
-        with transaction.atomic():
-            enrolment.save()
-    except IntegrityError:
-        # A double click raced us; the other request created the same enrolment.
-        return Enrolment.objects.get(user=user, course=course)
-    return enrolment
+    return _save_once(enrolment, user=user, course=course)
 
 
 @transaction.atomic
@@ -87,13 +92,7 @@ def certificate_issue(*, user, course: CoursePage, now: datetime | None = None) 
         user=user, course=course, learner_name=user.get_full_name(), course_title=course.title,
         language=course.locale.language_code, issued_at=now or timezone.now(),
     )
-    certificate.full_clean()
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError:
-        return Certificate.objects.get(user=user, course=course)
-    return certificate
+    return _save_once(certificate, user=user, course=course)
 
 
 @transaction.atomic

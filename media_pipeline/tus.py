@@ -23,6 +23,7 @@ from .conf import setting
 from .errors import REASONS
 from .models import TusUpload
 from .services import asset_create, media_type_for
+from .storage import is_local
 
 READ_SIZE = 1024 * 1024
 # Once this much has arrived, a readable header can already tell a too-long recording.
@@ -187,7 +188,7 @@ def upload_finish(*, upload: TusUpload):
 
     collection = Collection.objects.filter(pk=upload.collection_id).first() if upload.collection_id else None
     path = part_path(upload)
-    local = _storage_is_local()
+    local = is_local()
     try:
         if local:
             with open(path, "rb") as fh:
@@ -214,16 +215,6 @@ def upload_finish(*, upload: TusUpload):
     if local:
         path.unlink(missing_ok=True)
     return asset
-
-
-def _storage_is_local() -> bool:
-    from .storage import storage
-
-    try:
-        storage().path("probe")
-    except NotImplementedError:
-        return False
-    return True
 
 
 def pending_part(asset) -> Path | None:

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from archive.models import ArchiveIndexPage
 from archive.services import ActivityData, PartnerData, activity_upsert
 from demo import home as home_demo
-from demo.pages import ensure_snippet, locale
-from vocabulary.models import Theme
+from demo.pages import locale
+from vocabulary.services import theme_ensure
 
 THEMES = [("governance", "تحسين الحكامة", "Amélioration de la gouvernance"), ("gis", "نظم المعلومات الجغرافية", "Systèmes d'information géographique"), ("gender-approach", "مقاربة النوع", "L'approche genre")]
 
@@ -30,11 +30,7 @@ def make_archive_index() -> ArchiveIndexPage:
     _ensure_wagtail_roots()
     homes = home_demo.load()
     for order, (slug, ar, fr) in enumerate(THEMES, start=1):
-        ensure_snippet(
-            Theme,
-            lookup={"slug": slug},
-            translations={"ar": {"name": ar, "sort_order": order}, "fr": {"name": fr, "sort_order": order}},
-        )
+        theme_ensure(slug=slug, names={"ar": ar, "fr": fr}, sort_order=order)
     return ArchiveIndexPage.objects.child_of(homes["ar"]).get()
 
 

@@ -15,18 +15,14 @@ def demo(transactional_db):
     from courses.models import CourseIndexPage, CoursePage
     from demo import home as home_demo
     from demo.courses import AUDIENCE, THEMES
-    from demo.pages import ensure_child, ensure_snippet, ensure_translation
-    from vocabulary.models import Theme
+    from demo.pages import ensure_child, ensure_translation
+    from vocabulary.services import theme_ensure
 
     homes = home_demo.load()
     order, (slug, title_ar, title_fr, summary_ar, summary_fr) = next(
         (n, theme) for n, theme in enumerate(THEMES, start=1) if theme[0] == "gis"
     )
-    themes = ensure_snippet(
-        Theme,
-        lookup={"slug": slug},
-        translations={"ar": {"name": title_ar, "sort_order": order}, "fr": {"name": title_fr, "sort_order": order}},
-    )
+    themes = theme_ensure(slug=slug, names={"ar": title_ar, "fr": title_fr}, sort_order=order)
     catalogue = CourseIndexPage.objects.child_of(homes["ar"]).get(slug="courses")
     module = ensure_child(
         catalogue,

@@ -244,26 +244,18 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         return None
 
     def _range(self, kind, fieldname, low, high, startexcl, endexcl):
+        def bounds(convert):
+            # An open end (None) stays open; a given one is converted to the field's type.
+            return tuple(None if value is None else convert(value) for value in (low, high))
+
         if kind in {"int", "float", "bool"}:
             cast = int if kind in {"int", "bool"} else float
-            return wq.NumericRange(
-                fieldname,
-                None if low is None else cast(low),
-                None if high is None else cast(high),
-                startexcl=startexcl,
-                endexcl=endexcl,
-            )
+            return wq.NumericRange(fieldname, *bounds(cast), startexcl=startexcl, endexcl=endexcl)
         if kind in {"date", "datetime"}:
-            low = None if low is None else typed_value(kind, low)
-            high = None if high is None else typed_value(kind, high)
-            return wq.DateRange(fieldname, low, high, startexcl=startexcl, endexcl=endexcl)
-        return wq.TermRange(
-            fieldname,
-            None if low is None else keyword_value(low),
-            None if high is None else keyword_value(high),
-            startexcl=startexcl,
-            endexcl=endexcl,
-        )
+            return wq.DateRange(
+                fieldname, *bounds(lambda value: typed_value(kind, value)), startexcl=startexcl, endexcl=endexcl
+            )
+        return wq.TermRange(fieldname, *bounds(keyword_value), startexcl=startexcl, endexcl=endexcl)
 
     def _process_match_none(self):
         return wq.NullQuery
