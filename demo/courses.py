@@ -222,25 +222,17 @@ def demo_recording(video):
 
 def _quiz(slug: str, lang: str, title: str):
     """The module's quiz in one language: created with its five questions, left alone afterwards."""
-    from lessons.models import Question, Quiz
+    from lessons.models import Quiz
+    from lessons.services import quiz_create
 
     quiz_title = ("اختبار: " if lang == "ar" else "Quiz : ") + title
     quiz = Quiz.objects.filter(title=quiz_title).first()
     if quiz is not None:
         return quiz
-    quiz = Quiz.objects.create(
-        title=quiz_title,
-        pass_mark=60,
-        max_attempts=3,
-        time_limit_minutes=15,
-        shuffle_options=True,
-        reveal_policy=Quiz.Reveal.AFTER_LAST,
-        feedback_pass="أحسنتم! لقد اجتزتم الاختبار." if lang == "ar" else "Bravo ! Vous avez réussi le quiz.",
-        feedback_fail="راجعوا الدروس ثم أعيدوا المحاولة." if lang == "ar" else "Revoyez les leçons puis réessayez.",
-    )
     col = 0 if lang == "ar" else 1
-    for order, (kind, text_ar, text_fr, answer) in enumerate(QUIZZES[slug], start=1):
-        fields = {"quiz": quiz, "sort_order": order, "kind": kind, "text": text_ar if lang == "ar" else text_fr}
+    questions = []
+    for kind, text_ar, text_fr, answer in QUIZZES[slug]:
+        fields = {"kind": kind, "text": text_ar if lang == "ar" else text_fr}
         if kind in ("single", "multiple", "ordering"):
             fields["options"] = [
                 ("option", {"text": option[col], "correct": option[2] and kind != "ordering", "feedback": ""})
@@ -252,10 +244,18 @@ def _quiz(slug: str, lang: str, title: str):
             fields["accepted_answers"] = answer[col]
         elif kind == "numeric":
             fields["numeric_answer"], fields["tolerance"] = answer
-        question = Question(**fields)
-        question.full_clean(exclude=["quiz"])
-        question.save()
-    return quiz
+        questions.append(fields)
+    return quiz_create(
+        title=quiz_title,
+        questions=questions,
+        pass_mark=60,
+        max_attempts=3,
+        time_limit_minutes=15,
+        shuffle_options=True,
+        reveal_policy=Quiz.Reveal.AFTER_LAST,
+        feedback_pass="أحسنتم! لقد اجتزتم الاختبار." if lang == "ar" else "Bravo ! Vous avez réussi le quiz.",
+        feedback_fail="راجعوا الدروس ثم أعيدوا المحاولة." if lang == "ar" else "Revoyez les leçons puis réessayez.",
+    )
 
 
 def _bodies(slug: str, n: int, lang: str, video, quiz, recording=None) -> list:

@@ -531,3 +531,18 @@ def video_document_probe(*, document_id: int, now: datetime | None = None) -> Vi
         probe.full_clean()
         probe.save()
     return probe
+
+
+@transaction.atomic
+def quiz_create(*, title: str, questions: list[dict], **fields) -> Quiz:
+    """A quiz with its questions, in order: each dict holds a question's fields (without ``quiz``
+    and ``sort_order``). Raises ``ValidationError`` (nothing saved) when the quiz or a question
+    is invalid."""
+    quiz = Quiz(title=title, **fields)
+    quiz.full_clean()
+    quiz.save()
+    for order, question_fields in enumerate(questions, start=1):
+        question = Question(quiz=quiz, sort_order=order, **question_fields)
+        question.full_clean()
+        question.save()
+    return quiz
