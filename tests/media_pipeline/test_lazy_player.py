@@ -31,7 +31,9 @@ def test_lesson_fetches_no_media_before_play_then_plays(page, live_server, root_
     enrolment_create(user=learner, course=course)
     client = Client()
     client.force_login(learner)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
