@@ -4,8 +4,8 @@ One command: ``.venv/bin/python benchmarks/page_weight.py`` (``--keep DIR`` reus
 folder: database, media and collected static files). It serves the production settings with
 gunicorn on 127.0.0.1 (a port the kernel picks): ``collectstatic`` into a temporary folder
 (whitenoise's compressed manifest storage: hashed names, gzip and brotli), a temporary SQLite
-database migrated and loaded with ``manage.py load_demo``, its recording encoded by
-``db_worker --batch``. Debian's chromium (Playwright) opens each page at 375 px with the cache
+database migrated and loaded with ``manage.py load_demo`` (dev settings, where the demo app
+is installed), its recording encoded by ``db_worker --batch``. Debian's chromium (Playwright) opens each page at 375 px with the cache
 off and a fresh profile, waits until the network is idle, and sums, for every response, the
 encoded body and the headers (``request.sizes()``). Each page is printed against the
 150 KB budget and against the 2,306,241 bytes the lesson page with one 20 s recording cost
@@ -79,10 +79,14 @@ def prepare(folder: Path, env: dict[str, str]) -> None:
     """collectstatic beside migrate + load_demo + the recording's encode (once per folder)."""
     if (folder / "ready").exists():
         return
+    (folder / "media").mkdir(exist_ok=True)
     collect = manage(["collectstatic", "--no-input", "-v", "0"], env)
-    finish(manage(["migrate", "--no-input", "-v", "0"], env), "migrate")
-    finish(manage(["load_demo"], env), "load_demo")
-    finish(manage(["db_worker", "--batch", "--no-startup-delay", "-v", "0"], env), "db_worker")
+    # The demo app is installed by the dev settings only: the content is written with them,
+    # into the same database and media folder, and then served with the production ones.
+    dev = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DJANGO_DEBUG": "false"}
+    finish(manage(["migrate", "--no-input", "-v", "0"], dev), "migrate")
+    finish(manage(["load_demo"], dev), "load_demo")
+    finish(manage(["db_worker", "--batch", "--no-startup-delay", "-v", "0"], dev), "db_worker")
     finish(collect, "collectstatic")
     (folder / "ready").touch()
 
