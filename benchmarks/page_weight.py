@@ -93,6 +93,9 @@ def prepare(folder: Path, env: dict[str, str]) -> None:
 
 def plan() -> dict:
     """(Run inside the prepared environment.) The pages to weigh and the learner's session cookie."""
+    # benchmarks/search.py would shadow the project's search package.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
     import django
 
     django.setup()
@@ -195,9 +198,9 @@ def weigh(base: str, session: str, pages: list, profile: Path) -> list[tuple[str
             cdp.send("Network.enable")
             cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
             finished, failed = [], []
-            tab.on("requestfinished", finished.append)
+            tab.on("requestfinished", lambda request, seen=finished: seen.append(request))
             # A request cut before its response (an aborted media fetch) has no sizes: counted, 0 B.
-            tab.on("requestfailed", failed.append)
+            tab.on("requestfailed", lambda request, seen=failed: seen.append(request))
             response = tab.goto(base + path, wait_until="networkidle")
             tab.wait_for_timeout(1000)  # late requests (deferred scripts, lazy images in view)
             total = sum(
