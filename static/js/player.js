@@ -1,6 +1,9 @@
 /* Takwin player: hls.js (or native HLS, or the MP4) behind accessible controls.
    Reads data-* attributes set by templates/media_pipeline/includes/player.html;
-   sends progress heartbeats to data-progress-url and starts at data-resume-at. */
+   sends progress heartbeats to data-progress-url and starts at data-resume-at.
+   Nothing of the media (playlists, segments, MP4, storyboard) and not hls.js itself is
+   fetched before the learner presses Play: a learner on a metered phone connection may
+   only glance at the page (issue 14). Only the poster comes with the page. */
 (function () {
   "use strict";
   var HEARTBEAT_MS = 12000;
@@ -49,6 +52,23 @@
     return !!(c && (c.saveData || /(^|-)2g|3g/.test(c.effectiveType || "")));
   }
 
+  /* hls.js (600 KB) is injected on the first Play, from data-hls-src: an ordinary
+     same-origin <script>, which the site's CSP (script-src 'self') allows. */
+  var hlsScript = null;
+  function loadHls(src) {
+    if (window.Hls) { return Promise.resolve(window.Hls); }
+    if (!hlsScript) {
+      hlsScript = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = function () { resolve(window.Hls || null); };
+        s.onerror = function () { hlsScript = null; resolve(null); };
+        document.head.appendChild(s);
+      });
+    }
+    return hlsScript;
+  }
+
   function parseVtt(text, base) {
     var cues = [], blocks = text.replace(/\r/g, "").split("\n\n");
     function secs(s) { var p = s.trim().split(":").map(parseFloat); return p.length === 3 ? p[0] * 3600 + p[1] * 60 + p[2] : p[0] * 60 + p[1]; }
@@ -78,6 +98,7 @@
     this.mode = null;
     this.lastBeat = 0;
     this.cues = [];
+    this.started = null;
     this.store = new Prefs(root);
     this.init();
   }
@@ -85,13 +106,16 @@
   Player.prototype.init = function () {
     var self = this, v = this.video;
     v.removeAttribute("controls");
+    // The <source> is there for browsers without script (preload="none" keeps it unfetched);
+    // the player chooses its own source on Play.
+    Array.prototype.forEach.call(v.querySelectorAll("source"), function (el) { el.remove(); });
     this.controls.hidden = false;
     var store = this.store;
     var saved = store.get("quality");
     if (saved && this.quality && this.quality.querySelector('option[value="' + saved + '"]')) { this.quality.value = saved; }
     var speed = store.get("speed");
     if (speed && this.speed.querySelector('option[value="' + speed + '"]')) { this.speed.value = speed; }
-    this.load(this.quality && this.quality.value === "audio" ? "audio" : "video", this.resumeAt);
+    if (this.quality && this.quality.value === "audio") { this.root.classList.add("mp-player--data-saver"); }
     v.addEventListener("loadedmetadata", function () {
       v.playbackRate = parseFloat(self.speed.value) || 1;
       self.seek.max = v.duration || self.seek.max;
@@ -120,7 +144,12 @@
       if (document.fullscreenElement) { document.exitFullscreen(); } else if (self.root.requestFullscreen) { self.root.requestFullscreen(); }
     });
     this.seek.addEventListener("input", function () { self.dragging = true; self.showPreview(parseFloat(self.seek.value)); });
-    this.seek.addEventListener("change", function () { self.dragging = false; v.currentTime = parseFloat(self.seek.value); self.hidePreview(); });
+    this.seek.addEventListener("change", function () {
+      self.dragging = false; self.hidePreview();
+      if (self.started) { v.currentTime = parseFloat(self.seek.value); } else { self.resumeAt = parseFloat(self.seek.value) || 0; }
+    });
+    // The storyboard (thumbnails over the seek bar) only when the learner reaches for the bar.
+    ["pointerenter", "focus", "input"].forEach(function (name) { self.seek.addEventListener(name, function () { self.loadStoryboard(); }); });
     this.seek.addEventListener("pointermove", function (e) { self.showPreview(self.timeAt(e)); });
     this.seek.addEventListener("pointerleave", function () { if (!self.dragging) { self.hidePreview(); } });
     this.speed.addEventListener("change", function () { v.playbackRate = parseFloat(self.speed.value); self.store.set("speed", self.speed.value); });
@@ -131,11 +160,28 @@
       this.captions.addEventListener("change", function () { self.store.set("captions", self.captions.value); self.applyCaptions(); });
     }
     this.root.addEventListener("keydown", function (e) { self.key(e); });
-    if (this.root.dataset.storyboard) {
-      fetch(this.root.dataset.storyboard).then(function (r) { return r.ok ? r.text() : ""; }).then(function (t) {
-        self.cues = parseVtt(t, new URL(self.root.dataset.storyboard, document.baseURI).href);
-      }).catch(function () { self.cues = []; });
+  };
+
+  Player.prototype.loadStoryboard = function () {
+    var self = this, url = this.root.dataset.storyboard;
+    if (!url || this.storyboardAsked) { return; }
+    this.storyboardAsked = true;
+    fetch(url).then(function (r) { return r.ok ? r.text() : ""; }).then(function (t) {
+      self.cues = parseVtt(t, new URL(url, document.baseURI).href);
+    }).catch(function () { self.cues = []; });
+  };
+
+  /* The first Play: fetch hls.js if a playlist needs it and the browser has MediaSource,
+     then attach the chosen source at the resume point. Resolves once the source is set. */
+  Player.prototype.begin = function () {
+    var self = this, d = this.root.dataset;
+    if (!this.started) {
+      var needsHls = /\.m3u8(\?|$)/.test(d.master || d.audioPlaylist || "") && (window.MediaSource || window.ManagedMediaSource);
+      this.started = (needsHls && d.hlsSrc ? loadHls(d.hlsSrc) : Promise.resolve(null)).then(function () {
+        self.load(self.quality && self.quality.value === "audio" ? "audio" : "video", self.resumeAt);
+      });
     }
+    return this.started;
   };
 
   Player.prototype.load = function (kind, at) {
@@ -146,8 +192,13 @@
     var isPlaylist = /\.m3u8(\?|$)/.test(url || "");
     this.mode = kind;
     if (url && isPlaylist && window.Hls && window.Hls.isSupported()) {
-      this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: slowConnection() ? 0 : -1 });
-      this.hls.on(window.Hls.Events.MANIFEST_PARSED, function () { if (kind === "video") { self.setQuality(self.quality ? self.quality.value : "auto", true); } });
+      // load() only runs once the learner pressed Play; autoStartLoad stays off so that the
+      // rung is chosen from the manifest before the first segment, which starts at `at`.
+      var hls = this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: slowConnection() ? 0 : -1, autoStartLoad: false });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+        if (kind === "video") { self.setQuality(self.quality ? self.quality.value : "auto", true); }
+        hls.startLoad(at > 0 ? at : -1);
+      });
       this.hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, function () { self.applyCaptions(); });
       this.hls.on(window.Hls.Events.ERROR, function (event, data) {
         if (data.fatal) { self.hls.destroy(); self.hls = null; v.src = kind === "audio" ? (d.audioFile || d.mp4) : (d.mp4 || d.audioFile); }
@@ -163,6 +214,7 @@
 
   Player.prototype.setQuality = function (value, fromManifest) {
     if (!fromManifest) { this.store.set("quality", value); }
+    if (!this.started) { this.root.classList.toggle("mp-player--data-saver", value === "audio"); return; }
     var v = this.video, wasPlaying = !v.paused, at = v.currentTime;
     if (value === "audio") {
       if (this.mode !== "audio") { this.load("audio", at); if (wasPlaying) { v.play(); } }
@@ -197,7 +249,11 @@
 
   Player.prototype.toggle = function () {
     var v = this.video;
-    if (v.paused) { var p = v.play(); if (p && p.catch) { p.catch(function () { /* autoplay refused */ }); } } else { v.pause(); }
+    if (!v.paused) { v.pause(); return; }
+    this.begin().then(function () {
+      var p = v.play();
+      if (p && p.catch) { p.catch(function () { /* autoplay refused */ }); }
+    });
   };
 
   Player.prototype.syncPlay = function () {

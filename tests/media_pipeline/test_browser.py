@@ -116,11 +116,12 @@ def test_captions_play_as_hls_subtitle_renditions(trainer_page, live_server, cli
                 content=b"1\n00:00:00,000 --> 00:00:03,500\nBienvenue dans l'atelier\n")
 
     page.goto(f"{live_server.url}/media-pipeline/recordings/{asset.pk}/")
+    page.select_option("[data-control=captions]", "ar")
+    # The stream (and hls.js) load on Play only.
+    page.get_by_role("button", name="تشغيل").click()
     page.wait_for_function("() => (document.querySelector('[data-player]').takwinPlayer.hls || {}).subtitleTracks "
                            "&& document.querySelector('[data-player]').takwinPlayer.hls.subtitleTracks.length === 2",
                            timeout=30_000)
-    page.select_option("[data-control=captions]", "ar")
-    page.get_by_role("button", name="تشغيل").click()
     page.wait_for_function(
         """() => Array.from(document.querySelector('video').textTracks).some(t => t.mode === 'showing'
              && t.language === 'ar' && t.activeCues && Array.from(t.activeCues).some(c => c.text.includes('مرحبا')))""",
