@@ -21,6 +21,7 @@ urlpatterns = [
     path("oai/", archive_oai.endpoint, name="oai"),
     # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
     path("api/progress/<id:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
+    path("api/progress/<id:lesson_id>/view/", lesson_views.lesson_viewed, name="lesson_viewed"),
 ]
 
 

@@ -7,10 +7,11 @@ that does is here (module reports in ``reports.py``).
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,6 +150,25 @@ def lesson_access(*, lesson: LessonPage, user) -> dict:
     else:
         access = "ok"
     return {"course": course, "access": access, "item": item, **data}
+
+
+def lesson_view_pending(*, lesson: LessonPage, access: dict, now: datetime | None = None) -> bool:
+    """Whether an enrolled learner's visit would change anything worth a write (no query).
+
+    True when the lesson has no progress yet, when its rule is opening it and it is not
+    completed, or when the enrolment's last activity is older than its resolution (the
+    heartbeat's ``LESSONS_ACTIVITY_RESOLUTION``): revisits otherwise cost no write at all.
+    """
+    item = access.get("item") or {}
+    progress = item.get("progress")
+    if progress is None or progress.status == LessonProgress.Status.NOT_STARTED:
+        return True
+    if not progress.is_completed and lesson.effective_rule() == LessonPage.CompletionRule.VIEW:
+        return True
+    enrolment = access.get("enrolment")
+    last = enrolment.last_activity_at if enrolment is not None else None
+    resolution = timedelta(seconds=getattr(settings, "LESSONS_ACTIVITY_RESOLUTION", 300))
+    return last is None or (now or timezone.now()) - last >= resolution
 
 
 def quiz_states(*, lesson: LessonPage, user) -> dict[int, dict]:

@@ -17,22 +17,45 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.documents import get_document_model
 
 from .models import LessonPage, Quiz, QuizAttempt
-from .selectors import attempt_form_data, attempt_result_data, heartbeat_target, lesson_access
+from .selectors import attempt_form_data, attempt_result_data, heartbeat_target, lesson_access, lesson_view_pending
 from .services import progress_mark_viewed, progress_record_heartbeat, quiz_attempt_start, quiz_attempt_submit
 
 
 def serve_lesson(page: LessonPage, request, *args, **kwargs):
-    """Serve a lesson: work out access once, record the visit for enrolled learners, render."""
+    """Serve a lesson: work out access once, render. A GET never writes.
+
+    The visit ("viewed", a lesson completed by opening it, the enrolment's last activity) is
+    recorded by the page's script posting once to ``lesson_viewed``, and only when the visit
+    would change something (``selectors.lesson_view_pending``): page views never queue on the
+    database's write lock.
+    """
     if getattr(request, "is_preview", False):
         return super(LessonPage, page).serve(request, *args, **kwargs)
     get_token(request)  # the player's heartbeats read the CSRF cookie
     access = lesson_access(lesson=page, user=request.user)
-    if access["access"] == "ok":
-        progress = progress_mark_viewed(user=request.user, lesson=page, course_id=access["course"].pk)
-        access["item"]["progress"] = progress
-        access["item"]["completed"] = progress.is_completed
+    access["view_pending"] = access["access"] == "ok" and lesson_view_pending(lesson=page, access=access)
     request._lesson_access = access
     return super(LessonPage, page).serve(request, *args, **kwargs)
+
+
+@require_POST
+def lesson_viewed(request, lesson_id: int):
+    """POST /api/progress/<lesson_id>/view/: the page's one beat on load, recording the visit.
+
+    Marks the lesson "viewed" (completing it when its rule is opening it) and notes the
+    enrolment's activity. Answers JSON, in the page's language on errors.
+    """
+    with translation.override(_learner_language(request) or settings.LANGUAGE_CODE):
+        if not request.user.is_authenticated:
+            return _json_error(_("Log in to save your progress."), 401, "login")
+        lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+        if lesson is None:
+            return _json_error(_("This lesson does not exist."), 404, "not_found")
+        access = lesson_access(lesson=lesson, user=request.user)
+        if access["access"] != "ok":
+            return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+        progress = progress_mark_viewed(user=request.user, lesson=lesson, course_id=access["course"].pk)
+        return JsonResponse({"ok": True, "status": progress.status, "completed": progress.is_completed})
 
 
 def _json_error(message: str, status: int = 400, code: str = "invalid") -> JsonResponse:
