@@ -21,7 +21,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),  # browsers ask for it on every page
+    # Browsers ask for /favicon.ico on every page; base.html links the SVG too.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("oai/", archive_oai.endpoint, name="oai"),
     # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
     path("api/progress/<id:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),

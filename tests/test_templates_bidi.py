@@ -38,17 +38,20 @@ def test_templates_isolate_numbers_with_units():
     assert found == {}
 
 
-@pytest.mark.parametrize(("source", "flagged"), [
-    ('<strong>{{ score }}%</strong>', True),
-    ('<span>{{ progress }} %</span>', True),
-    ('{{ value }}{% endif %}%{% endif %}', True),
-    ('<option value="1">1×</option>', True),
-    ('<strong><bdi>{{ score }}%</bdi></strong>', False),
-    ('<option value="1">&#x2066;1×&#x2069;</option>', False),
-    ('{% blocktranslate %}{{ p }}% watched{% endblocktranslate %}', False),
-    ('{{ a }} {% translate "x" %}', False),
-    ('{% if a %}<b>{{ a }}</b>{% endif %}', False),
-])
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("<strong>{{ score }}%</strong>", True),
+        ("<span>{{ progress }} %</span>", True),
+        ("{{ value }}{% endif %}%{% endif %}", True),
+        ('<option value="1">1×</option>', True),
+        ("<strong><bdi>{{ score }}%</bdi></strong>", False),
+        ('<option value="1">&#x2066;1×&#x2069;</option>', False),
+        ("{% blocktranslate %}{{ p }}% watched{% endblocktranslate %}", False),
+        ('{{ a }} {% translate "x" %}', False),
+        ("{% if a %}<b>{{ a }}</b>{% endif %}", False),
+    ],
+)
 def test_the_template_check_tells_unsafe_from_isolated(source, flagged):
     """The lint flags bare values with units and accepts isolated ones and ordinary markup."""
     assert bool(unsafe_spots(source)) is flagged

@@ -6,8 +6,34 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-MOROCCAN_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر", "نونبر", "دجنبر"]
-FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+MOROCCAN_MONTHS = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+]
+FRENCH_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 
 
 def render(fmt: str, day: datetime.date, lang: str) -> str:
@@ -24,7 +50,7 @@ def test_every_arabic_date_format_uses_the_moroccan_month_name(fmt, month):
 
 @pytest.mark.parametrize("month", range(1, 13))
 def test_a_full_arabic_date_reads_day_month_year(month):
-    """"j F Y" gives for instance "3 غشت 2026"."""
+    """The pattern "j F Y" gives for instance "3 غشت 2026"."""
     assert render("j F Y", datetime.date(2026, month, 3), "ar") == f"3 {MOROCCAN_MONTHS[month - 1]} 2026"
 
 
