@@ -105,9 +105,10 @@ def split_bar_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) -> 
         x = width - offset - length if rtl else offset
         share = round(100 * value / total)
         parts.append(format_html(
-            '<g><title>{label}: {value} ({share}%)</title><rect x="{x}" y="10" width="{w}" height="36" fill="{fill}"/>'
-            '<text x="{cx}" y="33" text-anchor="middle" font-size="13" fill="#fff">{label} {share}%</text></g>',
-            label=label, value=_number(value), share=share, x=_r(x), w=_r(length), fill=colours[i % len(colours)], cx=_r(x + length / 2),
+            # U+2068…U+2069 isolate the figure so "33%" stays after its label in Arabic.
+            '<g><title>{label}: \u2068{value} ({share}%)\u2069</title><rect x="{x}" y="10" width="{w}" height="36" fill="{fill}"/>'
+            '<text x="{cx}" y="33" text-anchor="middle" font-size="13" fill="#fff" direction="{dir}">{label} \u2068{share}%\u2069</text></g>',
+            dir="rtl" if rtl else "ltr", label=label, value=_number(value), share=share, x=_r(x), w=_r(length), fill=colours[i % len(colours)], cx=_r(x + length / 2),
         ))
         offset += length
     return format_html(

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -18,6 +21,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
+    # Browsers ask for /favicon.ico on every page; base.html links the SVG too.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("oai/", archive_oai.endpoint, name="oai"),
     # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
     path("api/progress/<id:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),

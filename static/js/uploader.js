@@ -61,7 +61,7 @@
       var first = samples[0], speed = now > first[0] ? (uploaded - first[1]) / ((now - first[0]) / 1000) : 0;
       bar.max = total; bar.value = uploaded;
       stats.querySelector("[data-bytes]").textContent = bytes(uploaded, units) + " / " + bytes(total, units);
-      stats.querySelector("[data-speed]").textContent = speed > 0 ? bytes(speed, units) + "/s" : "–";
+      stats.querySelector("[data-speed]").textContent = speed > 0 ? (d.perSecond || "SIZE/s").replace("SIZE", bytes(speed, units)) : "–";
       stats.querySelector("[data-eta]").textContent = speed > 0 ? duration((total - uploaded) / speed) : "–";
       stats.querySelector("[data-percent]").textContent = (total ? Math.floor(uploaded / total * 100) : 0) + " %";
     }
