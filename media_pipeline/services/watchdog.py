@@ -6,7 +6,6 @@ gone. How long ffmpeg stays quiet is no evidence either way: a long encode with 
 worker is never touched.
 """
 
-import os
 import shutil
 import socket
 import uuid
@@ -16,6 +15,8 @@ from pathlib import Path
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+
+from processes import pid_alive
 
 from .. import get_media_model
 from ..conf import setting
@@ -30,28 +31,13 @@ class WorkerDied(Exception):
     """Recorded on the task row of a job whose worker the watchdog found dead."""
 
 
-def _process_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # someone else's process: alive
-    try:
-        # A killed process that nobody has reaped yet is a zombie: dead all the same.
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
-
-
 def worker_gone(worker: str) -> bool:
     """True when ``worker`` (``host:pid``) ran on this machine and its process is gone.
     A worker on another machine cannot be checked so: its heartbeat decides."""
     host, _, pid = (worker or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
-    return _process_gone(int(pid))
+    return not pid_alive(int(pid))
 
 
 def _dead(asset, encode: Encode | None, limit) -> bool:

@@ -170,7 +170,7 @@ def _crashed_rebuild(search_index_dir, *, pid: int, started: float | None = None
     """Start a rebuild, then leave its marker as a killed process would: owned by ``pid``."""
     import json
 
-    from search.backends.whoosh.markers import process_start
+    from processes import process_start
 
     backend = get_search_backend("default")
     live_index = backend.get_index_for_model(Page)

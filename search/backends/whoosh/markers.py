@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from processes import pid_alive, process_start
+
 BUILDING = "building"
 #: A rebuild marker older than this (seconds) is stale whoever owns it
 #: (``SEARCH_REBUILD_MAX_AGE`` in settings): its owner may run on another host,
@@ -79,29 +81,6 @@ class Journal:
     def remove(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
         self.lockfile.unlink(missing_ok=True)
-
-
-def process_start(pid: int) -> str:
-    """The kernel's start time of a process (Linux ``/proc``), or "" if unknown:
-    with the pid it names one process, even after the pid is reused."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    # Field 22, counted after the command name (which may hold spaces) closes.
-    return stat.rpartition(")")[2].split()[19]
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by another user
-    except OSError:
-        return False
-    return True
 
 
 class RebuildMarker:
