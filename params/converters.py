@@ -1,4 +1,4 @@
-"""Database ids and bounded integers, read from URLs and query strings.
+"""Database ids, verification codes and bounded integers, read from URLs and query strings.
 
 Every id column of the project is a 64-bit signed integer. A number outside that range
 is no id at all: the database drivers raise on it (SQLite's ``OverflowError``,
@@ -41,4 +41,18 @@ class DatabaseIdConverter:
         return str(int(value))
 
 
+class CodeConverter:
+    """``<code:name>``: a verification code of letters and digits (at most 32); anything else,
+    a NUL byte above all (PostgreSQL refuses it in a text query), does not match (404)."""
+
+    regex = "[A-Za-z0-9]{1,32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 register_converter(DatabaseIdConverter, "id")
+register_converter(CodeConverter, "code")

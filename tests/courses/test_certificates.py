@@ -107,3 +107,19 @@ def test_learner_cannot_revoke(completed):
 def test_unknown_code_is_404():
     """An unknown code is not found."""
     assert Client().get("/certificates/verify/NOPE000000/").status_code == 404
+
+
+@pytest.mark.parametrize("code", ["a%00b", "ABC%2F..", "x" * 33, "%D9%A3%D9%A3"])
+def test_a_code_that_is_no_code_is_a_404_without_touching_the_database(code):
+    """A verification address whose code holds anything but letters and digits (a NUL byte, which
+    PostgreSQL refuses in a query, a slash, Arabic digits, more than 32 characters) is a 404, and
+    no certificate is looked up with it (the page tree may still be asked for such a path)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for path in (f"/certificates/verify/{code}/", f"/fr/certificates/{code}/pdf/"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 404, path
+        assert not [q for q in captured.captured_queries if "courses_certificate" in q["sql"]], path
