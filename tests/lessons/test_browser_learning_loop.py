@@ -69,12 +69,17 @@ def test_learning_loop(page, live_server, module, tmp_path):
     page.goto(url + "/my/")
     page.locator(".resume a.button").click()
     page.wait_for_url(re.compile(r"/lesson-1/$"))
-    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
-    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - "
-                           "parseFloat(document.querySelector('video').dataset.resumeAt)) < 0.3")
+    # Nothing of the video is fetched before Play (a paid-by-the-megabyte connection): the page
+    # only knows the resume point; Play then starts there, not at 0:00.
     state = video_state(page)
     assert state["resume"] == pytest.approx(saved.position, abs=0.11)
-    assert state["t"] == pytest.approx(saved.position, abs=0.3)
+    assert page.evaluate("() => document.querySelector('video').readyState") == 0
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; "
+                  "return v.play().then(() => v.pause()); }")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - "
+                           "parseFloat(document.querySelector('video').dataset.resumeAt)) < 0.5")
+    assert video_state(page)["t"] == pytest.approx(saved.position, abs=0.5)
 
     # Watch to the end: the distinct seconds now pass 90 % and the lesson completes.
     with page.expect_response(lambda r: "/api/progress/" in r.url and r.json().get("completed")):
