@@ -19,6 +19,7 @@ from media_pipeline import ffmpeg as ff
 from media_pipeline.models import MediaAsset, MediaStatus
 from tests.config.test_csp import directives
 from tests.factories import UserFactory
+from tests.media_pipeline.conftest import CLIPS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -78,26 +79,7 @@ def sign_in(page, live_server, user):
 @pytest.fixture
 def clip(tmp_path):
     path = tmp_path / "atelier.mp4"
-    ff.run_quiet(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=size=426x240:rate=25:duration=4",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=44100:duration=4",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-            "-shortest",
-            str(path),
-        ]
-    )
+    ff.run_quiet([*CLIPS["landscape.mp4"], str(path)])  # the media tests' own 4 s 240p clip
     return path
 
 

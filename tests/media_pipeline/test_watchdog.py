@@ -21,6 +21,7 @@ import pytest
 from django.db import connection
 
 from media_pipeline import ffmpeg as ff
+from tests.media_pipeline.conftest import _video
 
 # The test database must exist (pytest-django creates it only for modules that use it); the
 # tests themselves write nothing to it.
@@ -39,26 +40,7 @@ exec {ffmpeg} "$@"
 def long_clip(tmp_path_factory):
     """A 20 s 320x180 clip with sound (144p rung, poster, a 10-tile storyboard)."""
     path = tmp_path_factory.mktemp("watchdog-clip") / "workshop.mp4"
-    ff.run(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size=320x180:rate=25:duration={CLIP_SECONDS}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={CLIP_SECONDS}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-c:a",
-            "aac",
-            "-shortest",
-            str(path),
-        ]
-    )
+    ff.run([*_video("320x180", CLIP_SECONDS), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest", str(path)])
     return path
 
 
