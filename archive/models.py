@@ -200,6 +200,9 @@ class ActivityPage(Page):
     videos = StreamField(video_stream_blocks(), verbose_name=_("recorded videos"), blank=True)
     # Kept in step with ``videos`` by clean() so the "has video" facet is a plain column filter.
     has_video = models.BooleanField(default=False, editable=False)
+    # A plan session (programme.SessionPage) is an activity from the day it is planned, but the
+    # archive lists it only once it is closed with its real attendance; every other activity is listed.
+    listed = models.BooleanField(_("listed in the archive"), default=True, editable=False)
     outcomes = RichTextField(_("outcomes and recommendations"), blank=True)
     rights_notes = models.TextField(_("rights and access notes"), blank=True)
     source_note = models.CharField(

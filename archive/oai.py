@@ -97,7 +97,7 @@ def _records_queryset():
         .values("translation_key").annotate(m=Max("last_published_at")).values("m")
     )
     return (
-        ActivityPage.objects.live().public().filter(locale=_source_locale())
+        ActivityPage.objects.live().public().filter(locale=_source_locale(), listed=True)
         .annotate(datestamp=Subquery(latest)).order_by("pk")
     )
 
@@ -210,7 +210,7 @@ class Repository:
         fr = Locale.objects.filter(language_code="fr").first()
         themes = Theme.objects.filter(locale=fr or _source_locale()).order_by("sort_order", "name")
         sets += [(f"theme:{t.slug}", t.name) for t in themes]
-        years = ActivityPage.objects.live().filter(locale=_source_locale()).dates("start_date", "year")
+        years = ActivityPage.objects.live().filter(locale=_source_locale(), listed=True).dates("start_date", "year")
         sets += [(f"year:{d.year}", str(d.year)) for d in years]
         for spec, name in sets:
             item = _el(node, f"{{{OAI_NS}}}set")

@@ -28,7 +28,7 @@ SORTS = {
 
 def activity_list(*, locale) -> QuerySet[ActivityPage]:
     """Live, public activities in one locale, newest first."""
-    return ActivityPage.objects.live().public().filter(locale=locale).order_by("-start_date", "-pk")
+    return ActivityPage.objects.live().public().filter(locale=locale, listed=True).order_by("-start_date", "-pk")
 
 
 def latest_activities(*, locale, limit: int = 4) -> QuerySet[ActivityPage]:

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: The content apps: they publish pages and register with the shared services below them.
-CONTENT_APPS = {"courses", "lessons", "archive", "home"}
+CONTENT_APPS = {"courses", "lessons", "archive", "programme", "home"}
 #: Shared by the content apps, and using none of them.
 SHARED_APPS = {"accounts", "vocabulary", "media_pipeline", "search", "exports", "params", "processes"}
 #: The project package (settings, root URLs, WSGI) and the demo content: both compose the rest.
@@ -36,6 +36,7 @@ RUNTIME = KNOWN - DEMO
 #: (package, may not import, because): the table of the README's layout section, row for row.
 RULES = [
     ({"courses"},                   {"lessons"},             "a lesson belongs to a module: lessons use courses, never the reverse"),
+    ({"courses", "lessons", "archive"}, {"programme"},       "the plan's sessions are archive activities and link modules: the programme uses them, never the reverse"),
     ({"media_pipeline", "search"},  CONTENT_APPS,            "content registers with them"),
     ({"vocabulary"},                CONTENT_APPS,            "the shared vocabulary (themes, provinces, people) sits below every content app"),
     ({"exports", "params", "processes"}, KNOWN - {"exports", "params", "processes"},

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "media_pipeline",
     "wagtailmedia",
     "archive",
+    "programme",
     "search",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.forms",

@@ -1,0 +1,20 @@
+"""The training programme's models, one module per part of a session's life.
+
+- ``plan``: the plan year's page and the session page (an archive activity: one record, never a copy);
+- ``sessions``: what programme staff run (status, capacity, half-days, quotas, linked modules), shared by
+  the session's two language pages;
+- ``registrations``: who registered, the waiting list, and attendance per half-day;
+- ``evaluations``: attendees' evaluation of a held session;
+- ``cohorts``: the training-of-trainers cycle.
+"""
+
+from .cohorts import Cohort, CohortMember
+from .evaluations import Evaluation
+from .plan import PlanPage, SessionPage
+from .registrations import Attendance, Registration
+from .sessions import Audience, HalfDay, Quota, Session, SessionModule, SessionStatus
+
+__all__ = [
+    "Attendance", "Audience", "Cohort", "CohortMember", "Evaluation", "HalfDay", "PlanPage", "Quota",
+    "Registration", "Session", "SessionModule", "SessionPage", "SessionStatus",
+]
