@@ -27,6 +27,12 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def route(self, request, path_components):
+        # Each language's tree starts here: remember which page answers a path (pagecache.routing).
+        from pagecache.routing import cached_route
+
+        return cached_route(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         # Content apps own their queries; the home page only composes them.
         from archive.selectors import activity_list, latest_activities

@@ -92,9 +92,6 @@ def test_reports_do_not_grow_with_learners_or_lessons(homes, django_assert_num_q
             client.get(f"/reports/{big.pk}/{fmt}")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 16: the lesson page runs 23 queries (routing, outline, access); 15 is the goal"
-)
 def test_lesson_page_stays_within_fifteen_queries(homes, django_assert_max_num_queries):
     """An enrolled learner's lesson page runs at most 15 queries, as many with 60 lessons and
     40 enrolments as with 3 lessons and 1 enrolment."""
