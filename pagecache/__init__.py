@@ -7,6 +7,6 @@ a site or a locale) bumps it (``signals.py``), so every such entry is dropped at
 process that shares the cache. Imports Django and Wagtail only: any app may use it.
 """
 
-from .generation import bump_generation, current_generation, versioned_key
+from .generation import bump_generation, cache_in_generation, current_generation, versioned_key
 
-__all__ = ["bump_generation", "current_generation", "versioned_key"]
+__all__ = ["bump_generation", "cache_in_generation", "current_generation", "versioned_key"]

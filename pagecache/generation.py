@@ -35,3 +35,16 @@ def bump_generation() -> int:
 def versioned_key(*parts) -> str:
     """A cache key for ``parts`` in the current generation."""
     return ":".join(["pagecache", str(current_generation()), *map(str, parts)])
+
+
+#: Entries made by ``cache_in_generation`` are kept this long at most (a new generation drops them first).
+DEFAULT_SECONDS = 3600
+
+
+def cache_in_generation(key: str, compute, seconds: int = DEFAULT_SECONDS):
+    """The value cached under ``key`` (a ``versioned_key``), computed and stored when missing."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value

@@ -3,7 +3,7 @@
 Wagtail walks the page tree one level per URL segment, two queries a level (the child by its
 slug, then its specific page): seven for a lesson. The page that answered a path (and how many
 segments it consumed) is remembered until the tree changes; a hit costs one query, the page
-itself, and that page's own ``route`` still decides the rest (a routable page's sub-routes, the
+itself (with its locale), and that page's own ``route`` still decides the rest (a routable page's sub-routes, the
 ``live`` check), so a hit answers exactly what the walk would have.
 """
 
@@ -24,7 +24,7 @@ def cached_route(root, request, path_components, walk):
     if hit is not None:
         content_type_id, page_id, consumed = hit
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model._default_manager.filter(pk=page_id).first() if model is not None else None
+        page = model._default_manager.select_related("locale").filter(pk=page_id).first() if model is not None else None
         if page is not None:
             return page.route(request, list(path_components[consumed:]))
     result = walk(request, path_components)
