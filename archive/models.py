@@ -122,8 +122,8 @@ class ArchiveIndexPage(RoutablePageMixin, Page):
     @re_path(rf"^(?P<year>\d{{4}})/(?P<reference>{REFERENCE_RE})/$", name="permalink")
     def permalink(self, request, year, reference):
         activity = (
-            ActivityPage.objects.live().public().filter(locale=self.locale, reference_code__iexact=reference)
-            .descendant_of(self).first()
+            ActivityPage.objects.live().public().filter(locale_id=self.locale_id, reference_code__iexact=reference)
+            .descendant_of(self).select_related("locale").first()
         )
         if activity is None or activity.start_date.year != int(year):
             raise Http404
@@ -315,7 +315,7 @@ class ActivityPage(Page):
         from .selectors import activity_detail_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(activity_detail_context(self))
+        context.update(activity_detail_context(self, cached=not getattr(request, "is_preview", False)))
         return context
 
     def get_sitemap_urls(self, request=None):

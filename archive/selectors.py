@@ -4,7 +4,9 @@ Facets and figures are ORM aggregations on the live, locale-filtered activity
 queryset, one query per facet or figure whatever the number of activities.
 """
 
+import dataclasses
 import datetime
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -125,9 +127,13 @@ def apply_filters(qs: QuerySet, filters: ArchiveFilters, *, skip: str | None = N
     return qs
 
 
-def filtered_activities(*, locale, filters: ArchiveFilters) -> QuerySet[ActivityPage]:
-    """The activities matching ``filters``, sorted, ready to list (locale, themes prefetched)."""
-    qs = apply_filters(activity_list(locale=locale), filters)
+def filtered_activities(*, locale, filters: ArchiveFilters, activities: QuerySet | None = None) -> QuerySet[ActivityPage]:
+    """The activities matching ``filters``, sorted, ready to list (locale, themes prefetched).
+
+    ``activities`` is ``activity_list(locale=locale)`` when the caller has built it already
+    (building it reads the view restrictions: one query).
+    """
+    qs = apply_filters(activity_list(locale=locale) if activities is None else activities, filters)
     return _with_flags(qs).select_related("locale").prefetch_related("themes").order_by(*SORTS[filters.sort])
 
 
@@ -145,13 +151,35 @@ class Facet:
     options: list[FacetOption]
 
 
-def facets(*, locale, filters: ArchiveFilters) -> dict[str, Facet]:
+#: Facet counts are kept this long at most; publishing, unpublishing, moving or deleting any page
+#: (an activity among them) drops them at once (``pagecache``).
+FACETS_SECONDS = 3600
+
+
+def facets(*, locale, filters: ArchiveFilters, activities: QuerySet | None = None) -> dict[str, Facet]:
     """Counts per year, type, theme, province, trainer, partner and media, for the browse sidebar.
 
-    Eight queries whatever the size of the archive.
+    Cached per locale, language and filter set (the sort aside) in the content generation: no
+    query on a hit, eight (nine without ``activities``, see ``filtered_activities``) otherwise,
+    whatever the size of the archive.
     """
-    base = activity_list(locale=locale).order_by()
+    from django.core.cache import cache
+
+    from pagecache import versioned_key
+
     language = get_language() or "ar"
+    wanted = repr(dataclasses.astuple(dataclasses.replace(filters, sort="date")))
+    key = versioned_key("archive:facets", locale.pk, language, hashlib.sha256(wanted.encode()).hexdigest())
+    result = cache.get(key)
+    if result is None:
+        base = activity_list(locale=locale) if activities is None else activities
+        result = _facet_counts(base.order_by(), filters, language)
+        cache.set(key, result, FACETS_SECONDS)
+    return result
+
+
+def _facet_counts(base: QuerySet, filters: ArchiveFilters, language: str) -> dict[str, Facet]:
+    """The facets of ``facets``, counted (eight queries)."""
 
     def grouped(skip, *fields, count_field="pk"):
         return (
@@ -224,8 +252,22 @@ def _beneficiary_sums():
 def archive_statistics(*, locale) -> dict:
     """Headline totals and the series for the statistics page: by year, theme, province and gender.
 
-    Five queries. Gender figures only count activities whose breakdown is known.
+    Cached per locale and language in the content generation (any publish drops it): no query
+    on a hit, six otherwise. Gender figures only count activities whose breakdown is known.
     """
+    from django.core.cache import cache
+
+    from pagecache import versioned_key
+
+    key = versioned_key("archive:statistics", locale.pk, get_language() or "ar")
+    stats = cache.get(key)
+    if stats is None:
+        stats = _statistics(locale)
+        cache.set(key, stats, FACETS_SECONDS)
+    return stats
+
+
+def _statistics(locale) -> dict:
     qs = activity_list(locale=locale).order_by()
     totals = qs.aggregate(
         activities=Count("pk"),
@@ -276,9 +318,11 @@ def province_counts(*, locale) -> dict[str, int]:
     return {r["province"]: r["n"] for r in rows}
 
 
-def related_activities(activity: ActivityPage, *, limit: int = 4) -> list[ActivityPage]:
-    """Activities sharing a theme with ``activity`` (then the same province), closest in time first."""
-    theme_ids = [t.pk for t in activity.themes.all()]
+def related_activities(activity: ActivityPage, *, limit: int = 4, theme_ids: list[int] | None = None) -> list[ActivityPage]:
+    """Activities sharing a theme with ``activity`` (then the same province), closest in time first
+    (``theme_ids``: the activity's themes, when the caller has read them)."""
+    if theme_ids is None:
+        theme_ids = [t.pk for t in activity.themes.all()]
     qs = activity_list(locale=activity.locale).exclude(pk=activity.pk).select_related("locale")
     qs = qs.filter(Q(themes__in=theme_ids) | Q(province=activity.province) if activity.province else Q(themes__in=theme_ids))
     return list(qs.distinct().order_by("-start_date")[:limit])
@@ -328,18 +372,39 @@ def activity_json_ld(activity: ActivityPage, *, themes, trainers, partners) -> s
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def activity_detail_context(activity: ActivityPage) -> dict:
-    """What the activity page shows beyond its own fields (public photos only: consent noted)."""
+def activity_detail_context(activity: ActivityPage, *, cached: bool = True) -> dict:
+    """What the activity page shows beyond its own fields (public photos only: consent noted).
+
+    The same for every visitor, so all but the photos is cached per activity in the content
+    generation (a save or publish of any page, snippet or document drops it): two queries on a
+    hit (the photos and their renditions, whose rows rendering may add), ten otherwise.
+    ``cached=False`` for a preview: a draft's relations must never reach the cache.
+    """
+    from django.core.cache import cache
+
+    from pagecache import versioned_key
+
+    key = versioned_key("archive:activity", activity.pk, get_language() or "ar")
+    context = cache.get(key) if cached else None
+    if context is None:
+        context = _activity_facts(activity)
+        if cached:
+            cache.set(key, context, FACETS_SECONDS)
+    images = activity.gallery_images.select_related("image").prefetch_related("image__renditions")
+    return {**context, "public_images": [i for i in images if i.consent]}
+
+
+def _activity_facts(activity: ActivityPage) -> dict:
     language = activity.locale.language_code if activity.locale_id else (get_language() or "ar")
     themes = list(activity.themes.all())
     trainers = list(activity.trainers.all())
     partners = [(p, p.name_for(language)) for p in activity.partners.all()]
     return {
+        "parent": activity.get_parent(),
         "themes": themes,
         "trainers": trainers,
         "partners": partners,
-        "public_images": [i for i in activity.gallery_images.select_related("image").all() if i.consent],
         "activity_documents": [_document_facts(d) for d in activity.documents.select_related("document").all()],
-        "related": related_activities(activity),
+        "related": related_activities(activity, theme_ids=[t.pk for t in themes]),
         "json_ld": mark_safe(activity_json_ld(activity, themes=themes, trainers=trainers, partners=partners)),  # noqa: S308
     }

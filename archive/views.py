@@ -15,6 +15,7 @@ from .models import ActivityType
 from .selectors import (
     ArchiveFilters,
     activities_by_year,
+    activity_list,
     archive_statistics,
     facets,
     filtered_activities,
@@ -25,9 +26,15 @@ PAGE_SIZE = 20
 FACET_PARAMS = {"year": "year", "type": "type", "theme": "theme", "province": "province", "trainer": "trainer", "partner": "partner"}
 
 
-def _toggle_url(query, name: str, value: str) -> str:
-    """The browse query with ``name=value`` added, or removed if present; back to page 1."""
-    params = [(k, v) for k in query for v in query.getlist(k) if k != "page"]
+def _query_params(query) -> list[tuple[str, str]]:
+    """The browse query's parameters, in order, without the page number."""
+    return [(k, v) for k in query for v in query.getlist(k) if k != "page"]
+
+
+def _toggle_url(query, name: str, value: str, *, params: list | None = None) -> str:
+    """The browse query with ``name=value`` added, or removed if present; back to page 1
+    (``params``: ``_query_params(query)``, when the caller has it for many links)."""
+    params = list(_query_params(query) if params is None else params)
     if (name, value) in params:
         params.remove((name, value))
     else:
@@ -38,17 +45,19 @@ def _toggle_url(query, name: str, value: str) -> str:
 def browse_context(request, *, index_page) -> dict:
     """Filters, facets with counts and toggle links, and the current page of results."""
     filters = ArchiveFilters.from_querydict(request.GET)
-    activities = filtered_activities(locale=index_page.locale, filters=filters)
+    listed = activity_list(locale=index_page.locale)  # built once: building it reads the restrictions
+    activities = filtered_activities(locale=index_page.locale, filters=filters, activities=listed)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    facet_data = facets(locale=index_page.locale, filters=filters)
+    facet_data = facets(locale=index_page.locale, filters=filters, activities=listed)
+    params = _query_params(request.GET)
     for key, facet in facet_data.items():
         for option in facet.options:
             param = FACET_PARAMS.get(key, option.value)
             value = option.value if key in FACET_PARAMS else "1"
-            option.url = _toggle_url(request.GET, param, value)
+            option.url = _toggle_url(request.GET, param, value, params=params)
     facet_data["media"].options[0].label = _("With a video")
     facet_data["media"].options[1].label = _("With documents")
-    query_without_page = urlencode([(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "page"])
+    query_without_page = urlencode(params)
     return {
         "filters": filters,
         "activities_page": page,

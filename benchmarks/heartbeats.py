@@ -1,7 +1,7 @@
 """Heartbeat benchmark: N learners beating against gunicorn, on SQLite and on PostgreSQL.
 
     .venv/bin/python benchmarks/heartbeats.py [--learners 200] [--beats 15] [--clients 24]
-        [--workers 3] [--db sqlite,postgres] [--postgres postgres://postgres@127.0.0.1:5432/hostile]
+        [--workers 3] [--db sqlite,postgres] [--postgres postgres://postgres@127.0.0.1:5432/h_perf]
         [--root PATH]
 
 For each database: a throw-away database is migrated, a module with a 20 s video lesson
@@ -43,7 +43,7 @@ from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files import File
 from wagtail.documents import get_document_model
-from home import demo as home_demo
+from demo import home as home_demo
 from courses.models import CourseIndexPage, CoursePage
 from courses.services import enrolment_create
 from lessons.models import LessonPage
@@ -211,6 +211,10 @@ def run_one(args, kind: str, root: Path, tmp: Path) -> None:
         "SEARCH_INDEX_DIR": str(tmp / f"index-{kind}"),
         "TASKS_BACKEND": "database",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # As in production: connections kept open (the development settings close them after
+        # each request), and the cache in this run's own folder.
+        "DATABASE_CONN_MAX_AGE": "60",
+        "DJANGO_CACHE_DIR": str(tmp / "cache"),
     }
     if kind == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -296,7 +300,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=24, help="client threads")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/hostile")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/h_perf")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code gunicorn runs")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")

@@ -27,18 +27,28 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def route(self, request, path_components):
+        # Each language's tree starts here: remember which page answers a path (pagecache.routing).
+        from pagecache.routing import cached_route
+
+        return cached_route(self, request, path_components, super().route)
+
     def get_context(self, request, *args, **kwargs):
         # Content apps own their queries; the home page only composes them.
         from archive.selectors import activity_list, latest_activities
         from courses.selectors import course_list, featured_courses
+        from pagecache import cache_in_generation, versioned_key
         from vocabulary.regions import Province
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_courses"] = featured_courses(locale=self.locale)
         context["latest_activities"] = latest_activities(locale=self.locale)
-        context["figures"] = {
-            "modules": course_list(locale=self.locale).count(),
-            "provinces": len(Province.choices),
-            "activities": activity_list(locale=self.locale).count(),
-        }
+        context["figures"] = cache_in_generation(
+            versioned_key("home:figures", self.locale_id),
+            lambda: {
+                "modules": course_list(locale=self.locale).count(),
+                "provinces": len(Province.choices),
+                "activities": activity_list(locale=self.locale).count(),
+            },
+        )
         return context

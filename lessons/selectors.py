@@ -75,10 +75,37 @@ def _outline(course: CoursePage, lessons: list, progress: dict) -> dict:
     }
 
 
+#: A module and its lessons are kept this long at most; any publish drops them at once.
+MODULE_STRUCTURE_SECONDS = 3600
+
+
+def module_structure(*, course: CoursePage | None = None, lesson: LessonPage | None = None) -> tuple:
+    """``(module, its live lessons in order)`` for ``course``, or for the module of ``lesson``.
+
+    The same for every visitor, so cached in the current content generation (``pagecache``: any
+    publish, unpublish, move or page save drops it): no query on a hit. The given ``course`` is
+    returned as given; only a lesson's module comes from the cache.
+    """
+    from django.core.cache import cache
+
+    from pagecache import versioned_key
+
+    path = course.path if course is not None else lesson.path[: -LessonPage.steplen]
+    key = versioned_key("lessons:module", path)
+    cached = cache.get(key)
+    if cached is None:
+        found = course if course is not None else lesson_course(lesson)
+        cached = (found, list(module_lessons([found])))
+        cache.set(key, cached, MODULE_STRUCTURE_SECONDS)
+    return (course or cached[0], cached[1])
+
+
 def module_outline(*, course: CoursePage, user) -> dict:
     """The module's lessons with the visitor's progress and lock state, the percent of required
-    lessons completed and the next lesson to follow (two queries, however many lessons)."""
-    return _outline(course, list(module_lessons([course])), _progress_map(user=user, course_ids=[course.pk]))
+    lessons completed and the next lesson to follow (one query, however many lessons: the
+    lessons themselves are cached, see ``module_structure``)."""
+    _course, lessons = module_structure(course=course)
+    return _outline(course, lessons, _progress_map(user=user, course_ids=[course.pk]))
 
 
 def course_outline(*, course: CoursePage, user) -> dict:
@@ -136,10 +163,17 @@ def lesson_access(*, lesson: LessonPage, user) -> dict:
     """Whether ``user`` may follow ``lesson``, and the module outline around it.
 
     ``access`` is ``ok``, ``login`` (anonymous), ``enrol`` (not enrolled) or ``locked``
-    (sequential module, earlier lessons unfinished). Editors may always read.
+    (sequential module, earlier lessons unfinished). Editors may always read. Two queries
+    for a learner (their progress in the module, their enrolment): the module and its lessons
+    are cached (``module_structure``).
     """
-    course = lesson_course(lesson)
-    data = course_outline(course=course, user=user)
+    course, lessons = module_structure(lesson=lesson)
+    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    data = {
+        "outline": _outline(course, lessons, _progress_map(user=user, course_ids=[course.pk])),
+        "enrolment": enrolment,
+        "is_enrolled": enrolment is not None and enrolment.is_active,
+    }
     item = next((i for i in data["outline"]["lessons"] if i["lesson"].pk == lesson.pk), None)
     if not user.is_authenticated:
         access = "login"
@@ -173,8 +207,8 @@ def lesson_view_pending(*, lesson: LessonPage, access: dict, now: datetime | Non
 
 def quiz_states(*, lesson: LessonPage, user) -> dict[int, dict]:
     """Per embedded quiz: the learner's attempts, the open one, whether passed, attempts left."""
-    if not user.is_authenticated:
-        return {}
+    if not user.is_authenticated or not lesson.quiz_ids():
+        return {}  # no query for a lesson without a quiz
     attempts = defaultdict(list)
     for attempt in QuizAttempt.objects.filter(user=user, lesson=lesson).order_by("number"):
         attempts[attempt.quiz_id].append(attempt)

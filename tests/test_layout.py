@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The content apps: they publish pages and register with the shared services below them.
 CONTENT_APPS = {"courses", "lessons", "archive", "programme", "home"}
 #: Shared by the content apps, and using none of them.
-SHARED_APPS = {"accounts", "vocabulary", "media_pipeline", "search", "exports", "params", "processes"}
+SHARED_APPS = {"accounts", "vocabulary", "media_pipeline", "search", "exports", "params", "processes", "pagecache"}
 #: The project package (settings, root URLs, WSGI) and the demo content: both compose the rest.
 PROJECT = {"config"}
 DEMO = {"demo"}
@@ -39,8 +39,8 @@ RULES = [
     ({"courses", "lessons", "archive"}, {"programme"},       "the plan's sessions are archive activities and link modules: the programme uses them, never the reverse"),
     ({"media_pipeline", "search"},  CONTENT_APPS,            "content registers with them"),
     ({"vocabulary"},                CONTENT_APPS,            "the shared vocabulary (themes, provinces, people) sits below every content app"),
-    ({"exports", "params", "processes"}, KNOWN - {"exports", "params", "processes"},
-     "the export module, the request parameters and the process probes import no app: any app may use them"),
+    ({"exports", "params", "processes", "pagecache"}, KNOWN - {"exports", "params", "processes", "pagecache"},
+     "the export module, the request parameters, the process probes and the page cache import no app: any app may use them"),
     (RUNTIME,                       DEMO,                    "demo content is built on top of the apps and is absent in production"),
     (KNOWN - PROJECT,               PROJECT,                 "`config` composes the apps; no app reaches back into it"),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "archive",
     "programme",
     "search",
+    "pagecache",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -93,6 +94,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, before anything reads the session or the user: a cached
+    # anonymous page is answered here without a query (pagecache/middleware.py).
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +150,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Caches ---------------------------------------------------------------------
+# Shared by every process: a publish in one web worker must purge the pages that the others
+# cached (pagecache/). Redis when CACHE_REDIS_URL is set, else files under var/cache.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", "")
+if CACHE_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+# Anonymous pages kept this long at most (a publish purges them at once); 0 turns the cache off.
+PAGECACHE_SECONDS = int(env("PAGECACHE_SECONDS", "300"))
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

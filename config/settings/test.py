@@ -38,6 +38,8 @@ if _ram_root := _ram_temp_root():
 # One folder per process for the files below; tests/conftest.py removes it when the session ends.
 TEST_TEMP_ROOT = tempfile.mkdtemp(prefix="takwin-test-")
 
+# One process: the page cache, outlines and routes live in memory, emptied before each test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="media-", dir=TEST_TEMP_ROOT)

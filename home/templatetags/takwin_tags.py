@@ -27,18 +27,29 @@ def language_switcher(context):
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language()
-    links = []
-    translations = {}
     if page is not None and hasattr(page, "get_translations"):
-        translations = {p.locale.language_code: p for p in page.get_translations(inclusive=False).live().select_related("locale")}
-    for code, name in settings.LANGUAGES:
-        if code == current:
-            continue
-        if page is not None and hasattr(page, "get_translations"):
-            target = translations.get(code)
+        urls = _translation_urls(page, request)
+    else:
+        urls = {code: translate_url(request.get_full_path() if request else "/", code) for code, _name in settings.LANGUAGES}
+    return {"links": [{"code": code, "name": name, "url": urls[code]} for code, name in settings.LANGUAGES if code != current]}
+
+
+def _translation_urls(page, request) -> dict[str, str]:
+    """The URL of ``page``'s live translation in each language (that language's home page when
+    it has none), cached in the content generation: no query once a page has been shown."""
+    from django.core.cache import cache
+
+    from pagecache import versioned_key
+
+    host = request.get_host() if request is not None else ""
+    key = versioned_key("home:translations", page.pk, host)
+    urls = cache.get(key)
+    if urls is None:
+        found = {p.locale.language_code: p for p in page.get_translations(inclusive=False).live().select_related("locale")}
+        urls = {}
+        for code, _name in settings.LANGUAGES:
             with translation.override(code):
-                url = target.get_url(request) if target else reverse("wagtail_serve", args=[""])
-        else:
-            url = translate_url(request.get_full_path() if request else "/", code)
-        links.append({"code": code, "name": name, "url": url})
-    return {"links": links}
+                target = found.get(code)
+                urls[code] = target.get_url(request) if target else reverse("wagtail_serve", args=[""])
+        cache.set(key, urls, 3600)
+    return urls

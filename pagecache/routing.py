@@ -1,0 +1,33 @@
+"""The route of a URL to the page that serves it, cached per generation.
+
+Wagtail walks the page tree one level per URL segment, two queries a level (the child by its
+slug, then its specific page): seven for a lesson. The page that answered a path (and how many
+segments it consumed) is remembered until the tree changes; a hit costs one query, the page
+itself (with its locale), and that page's own ``route`` still decides the rest (a routable page's sub-routes, the
+``live`` check), so a hit answers exactly what the walk would have.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+
+from .generation import versioned_key
+
+ROUTE_SECONDS = 3600
+
+
+def cached_route(root, request, path_components, walk):
+    """``walk(request, path_components)`` from ``root`` (Wagtail's ``Page.route``), remembered."""
+    if not path_components:
+        return walk(request, path_components)
+    key = versioned_key("route", root.pk, "/".join(path_components))
+    hit = cache.get(key)
+    if hit is not None:
+        content_type_id, page_id, consumed = hit
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model._default_manager.select_related("locale").filter(pk=page_id).first() if model is not None else None
+        if page is not None:
+            return page.route(request, list(path_components[consumed:]))
+    result = walk(request, path_components)
+    page = result[0]
+    cache.set(key, (page.content_type_id, page.pk, page.depth - root.depth), ROUTE_SECONDS)
+    return result
