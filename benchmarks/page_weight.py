@@ -1,7 +1,8 @@
 """Bytes and requests a learner's phone transfers on each page before any interaction.
 
 One command: ``.venv/bin/python benchmarks/page_weight.py`` (``--keep DIR`` reuses a prepared
-folder: database, media and collected static files). It serves the production settings with
+folder's database and media; the static files are collected again on every run; ``--detail``
+lists each page's responses, largest first). It serves the production settings with
 gunicorn on 127.0.0.1 (a port the kernel picks): ``collectstatic`` into a temporary folder
 (whitenoise's compressed manifest storage: hashed names, gzip and brotli), a temporary SQLite
 database migrated and loaded with ``manage.py load_demo`` (dev settings, where the demo app
@@ -76,19 +77,19 @@ def finish(process: subprocess.Popen, what: str) -> str:
 
 
 def prepare(folder: Path, env: dict[str, str]) -> None:
-    """collectstatic beside migrate + load_demo + the recording's encode (once per folder)."""
-    if (folder / "ready").exists():
-        return
-    (folder / "media").mkdir(exist_ok=True)
-    collect = manage(["collectstatic", "--no-input", "-v", "0"], env)
-    # The demo app is installed by the dev settings only: the content is written with them,
-    # into the same database and media folder, and then served with the production ones.
-    dev = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DJANGO_DEBUG": "false"}
-    finish(manage(["migrate", "--no-input", "-v", "0"], dev), "migrate")
-    finish(manage(["load_demo"], dev), "load_demo")
-    finish(manage(["db_worker", "--batch", "--no-startup-delay", "-v", "0"], dev), "db_worker")
+    """migrate + load_demo + the recording's encode (once per folder), beside collectstatic
+    (every run: the static files are the thing being weighed)."""
+    collect = manage(["collectstatic", "--no-input", "--clear", "-v", "0"], env)
+    if not (folder / "ready").exists():
+        (folder / "media").mkdir(exist_ok=True)
+        # The demo app is installed by the dev settings only: the content is written with them,
+        # into the same database and media folder, and then served with the production ones.
+        dev = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.dev", "DJANGO_DEBUG": "false"}
+        finish(manage(["migrate", "--no-input", "-v", "0"], dev), "migrate")
+        finish(manage(["load_demo"], dev), "load_demo")
+        finish(manage(["db_worker", "--batch", "--no-startup-delay", "-v", "0"], dev), "db_worker")
+        (folder / "ready").touch()
     finish(collect, "collectstatic")
-    (folder / "ready").touch()
 
 
 def plan() -> dict:
@@ -173,8 +174,13 @@ def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
 
 
-def weigh(base: str, session: str, pages: list, profile: Path) -> list[tuple[str, str, int, int, int]]:
-    """(name, path, status, bytes, requests) for each page, opened in a fresh tab, cache off."""
+def _size(request) -> int:
+    sizes = request.sizes()
+    return sizes["requestHeadersSize"] + sizes["responseHeadersSize"] + sizes["responseBodySize"]
+
+
+def weigh(base: str, session: str, pages: list, profile: Path) -> list[tuple[str, str, int, int, int, list]]:
+    """(name, path, status, bytes, requests, [(bytes, url)]) for each page, opened in a fresh tab, cache off."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -203,11 +209,10 @@ def weigh(base: str, session: str, pages: list, profile: Path) -> list[tuple[str
             tab.on("requestfailed", lambda request, seen=failed: seen.append(request))
             response = tab.goto(base + path, wait_until="networkidle")
             tab.wait_for_timeout(1000)  # late requests (deferred scripts, lazy images in view)
-            total = sum(
-                s["requestHeadersSize"] + s["responseHeadersSize"] + s["responseBodySize"]
-                for s in (request.sizes() for request in list(finished))
-            )
-            rows.append((name, path, response.status if response else 0, total, len(finished) + len(failed)))
+            parts = [(_size(request), request.url.removeprefix(base)) for request in list(finished)]
+            parts += [(0, request.url.removeprefix(base) + " (failed)") for request in list(failed)]
+            total = sum(size for size, _url in parts)
+            rows.append((name, path, response.status if response else 0, total, len(parts), sorted(parts, reverse=True)))
             tab.close()
         context.close()
     return rows
@@ -216,6 +221,7 @@ def weigh(base: str, session: str, pages: list, profile: Path) -> list[tuple[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="prepare (or reuse) this folder instead of a temporary one")
+    parser.add_argument("--detail", action="store_true", help="list each page's responses, largest first")
     parser.add_argument("--plan", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.plan:
@@ -249,9 +255,11 @@ def main() -> int:
     )
     print(f"{'page':<26}{'HTTP':>5}{'bytes':>11}{'requests':>10}{'of budget':>11}{'of 2,306,241':>14}  path")
     over = False
-    for name, path, status, total, count in rows:
+    for name, path, status, total, count, parts in rows:
         over |= total > BUDGET or status != 200
         print(f"{name:<26}{status:>5}{total:>11,}{count:>10}{total / BUDGET:>10.0%}{total / BEFORE:>13.1%}  {path}")
+        for size, url in parts if args.detail else []:
+            print(f"{'':<31}{size:>11,}  {url}")
     print("OVER BUDGET (or not 200)" if over else "Every page within the budget.")
     return 1 if over else 0
 

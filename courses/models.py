@@ -143,7 +143,12 @@ class CoursePage(Page):
 
 
 class Enrolment(models.Model):
-    """A learner's enrolment in a module. Unenrolling keeps the row (and all progress) as history."""
+    """A learner's enrolment in a module. Unenrolling keeps the row (and all progress) as history.
+
+    One row per learner and module across the module's translations: ``course_key`` is the
+    module's Wagtail ``translation_key`` (the same in Arabic and French) and is what lookups use;
+    ``course`` is the translation the learner enrolled in.
+    """
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Enrolled")
@@ -151,6 +156,7 @@ class Enrolment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments")
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrolments")
+    course_key = models.UUIDField(_("module (all its translations)"), editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     enrolled_at = models.DateTimeField(_("enrolled at"))
     unenrolled_at = models.DateTimeField(_("unenrolled at"), null=True, blank=True)
@@ -160,8 +166,8 @@ class Enrolment(models.Model):
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment")]
-        indexes = [models.Index(fields=["course", "status"])]
+        constraints = [models.UniqueConstraint(fields=["user", "course_key"], name="one_enrolment_per_module")]
+        indexes = [models.Index(fields=["course_key", "status"], name="courses_enrol_key_status")]
 
     def __str__(self):
         return f"{self.user} · {self.course}"
@@ -181,11 +187,14 @@ class Certificate(models.Model):
     """A certificate of completion, issued once per learner and module, publicly verifiable by code.
 
     The learner's name and the module title are copied at issue time: the certificate
-    states what was true that day even if the profile or the page changes later.
+    states what was true that day even if the profile or the page changes later. One valid
+    certificate per learner and module across its translations (``course_key``, as for
+    enrolments); ``course`` and ``language`` are the translation the learner completed.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="certificates")
+    course_key = models.UUIDField(_("module (all its translations)"), editable=False)
     code = models.CharField(_("verification code"), max_length=16, unique=True, default=_certificate_code)
     learner_name = models.CharField(_("learner's name"), max_length=150)
     course_title = models.CharField(_("module title"), max_length=255)
@@ -209,7 +218,14 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_module")]
+        # A certificate revoked when the two languages' records were merged stays verifiable
+        # (and says by which one it was replaced): only valid certificates are unique.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course_key"], condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_module",
+            )
+        ]
         ordering = ["-issued_at"]
 
     def __str__(self):

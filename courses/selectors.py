@@ -4,7 +4,7 @@ What needs the learners' progress (the outline of a module, the dashboard, the r
 read by the lessons app, which sits above this one.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import Certificate, CoursePage, Enrolment, Theme
 
@@ -48,14 +48,24 @@ def course_enrolment_data(*, course: CoursePage, user) -> dict:
     or not), the certificate and the trainers (three queries; one for anonymous visitors)."""
     enrolment = certificate = None
     if user.is_authenticated:
-        enrolment = Enrolment.objects.filter(user=user, course=course).first()
-        certificate = Certificate.objects.filter(user=user, course=course).first()
+        # One enrolment and one certificate for the module in all its languages.
+        enrolment = Enrolment.objects.filter(user=user, course_key=course.translation_key).first()
+        certificate = certificate_for(user=user, course=course)
     return {
         "enrolment": enrolment,
         "is_enrolled": enrolment is not None and enrolment.is_active,
         "certificate": certificate,
         "trainers": list(course.trainers.select_related("photo")),
     }
+
+
+def certificate_for(*, user, course: CoursePage) -> Certificate | None:
+    """The learner's certificate for the module in any language: the valid one, else the latest revoked."""
+    return (
+        Certificate.objects.filter(user=user, course_key=course.translation_key)
+        .order_by(F("revoked_at").desc(nulls_first=True), "-issued_at")
+        .first()
+    )
 
 
 def reportable_courses(*, user) -> QuerySet[CoursePage]:

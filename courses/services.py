@@ -1,4 +1,8 @@
-"""Writes of the courses app: enrolment, its completion and certificates."""
+"""Writes of the courses app: enrolment, its completion and certificates.
+
+A module and its translations share one enrolment and one certificate per learner: rows are
+looked up by the module's ``translation_key`` (``course_key``), whichever translation is open.
+"""
 
 from datetime import datetime
 
@@ -8,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Certificate, CoursePage, Enrolment
+from .selectors import certificate_for
 
 
 def can_enrol(*, user, course: CoursePage) -> bool:
@@ -40,20 +45,21 @@ def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -
     if not can_enrol(user=user, course=course):
         raise PermissionDenied(_("This module is reserved for a group you are not part of."))
     now = now or timezone.now()
-    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    key = course.translation_key
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course_key=key).first()
     if enrolment is None:
-        enrolment = Enrolment(user=user, course=course, enrolled_at=now, last_activity_at=now)
+        enrolment = Enrolment(user=user, course=course, course_key=key, enrolled_at=now, last_activity_at=now)
     elif enrolment.is_active:
         return enrolment
     enrolment.status = Enrolment.Status.ACTIVE
     enrolment.unenrolled_at = None
-    return _save_once(enrolment, user=user, course=course)
+    return _save_once(enrolment, user=user, course_key=key)
 
 
 @transaction.atomic
 def enrolment_withdraw(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
-    """Unenrol: the row, progress, attempts and certificates stay as history."""
-    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    """Unenrol (from the module in every language): the row, progress, attempts and certificates stay as history."""
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
     if enrolment is None or not enrolment.is_active:
         raise ValidationError(_("You are not enrolled in this module."), code="not_enrolled")
     enrolment.status = Enrolment.Status.UNENROLLED
@@ -70,7 +76,7 @@ def enrolment_complete(*, user, course: CoursePage, now: datetime | None = None)
     lessons app (``lessons.services.course_completion_check``), which calls this. Without an
     enrolment nothing happens.
     """
-    enrolment = Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    enrolment = Enrolment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
     if enrolment is None:
         return None
     now = now or timezone.now()
@@ -84,15 +90,18 @@ def enrolment_complete(*, user, course: CoursePage, now: datetime | None = None)
 
 @transaction.atomic
 def certificate_issue(*, user, course: CoursePage, now: datetime | None = None) -> Certificate:
-    """The learner's certificate for ``course``: issued once, returned as is afterwards."""
-    existing = Certificate.objects.filter(user=user, course=course).first()
+    """The learner's certificate for ``course`` (in any of its languages): issued once, in the
+    language of the translation completed, and returned as is afterwards (revoked or not)."""
+    key = course.translation_key
+    existing = certificate_for(user=user, course=course)
     if existing is not None:
         return existing
     certificate = Certificate(
-        user=user, course=course, learner_name=user.get_full_name(), course_title=course.title,
+        user=user, course=course, course_key=key, learner_name=user.get_full_name(), course_title=course.title,
         language=course.locale.language_code, issued_at=now or timezone.now(),
     )
-    return _save_once(certificate, user=user, course=course)
+    return _save_once(certificate, user=user, course_key=key, revoked_at__isnull=True)
+
 
 
 @transaction.atomic

@@ -55,6 +55,14 @@ class LessonPage(Page):
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
 
+    def quiz_slot(self, quiz_id: int) -> int | None:
+        """The place of a quiz among the lesson's quizzes (0 for the first), None if not embedded.
+
+        Translations embed their own quizzes (one per language) in the same places: the slot,
+        with the lesson's ``translation_key``, is what attempts are counted against."""
+        ids = self.quiz_ids()
+        return ids.index(quiz_id) if quiz_id in ids else None
+
     def quiz_ids(self) -> list[int]:
         """Ids of the quizzes embedded in the body (read from the raw data: no query)."""
         ids = []
@@ -110,6 +118,9 @@ class LessonProgress(models.Model):
 
     ``watched`` holds the merged intervals of video actually played, so completion counts
     distinct seconds: seeking to the end adds nothing, watching a part twice counts once.
+    One row per learner and lesson across the lesson's translations: ``lesson_key`` and
+    ``course_key`` are the pages' Wagtail ``translation_key`` and are what lookups use;
+    ``lesson`` and ``course`` are the translation where the learner started.
     """
 
     class Status(models.TextChoices):
@@ -121,6 +132,8 @@ class LessonProgress(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
     # Denormalised so that dashboards and reports read a module's progress in one query.
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson_key = models.UUIDField(_("lesson (all its translations)"), editable=False)
+    course_key = models.UUIDField(_("module (all its translations)"), editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     percent = models.PositiveSmallIntegerField(_("percent"), default=0)
     position = models.FloatField(_("last position (s)"), default=0)
@@ -136,8 +149,11 @@ class LessonProgress(models.Model):
     class Meta:
         verbose_name = _("lesson progress")
         verbose_name_plural = _("lesson progress")
-        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="unique_lesson_progress")]
-        indexes = [models.Index(fields=["user", "course"]), models.Index(fields=["course", "status"])]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson_key"], name="one_progress_per_lesson")]
+        indexes = [
+            models.Index(fields=["user", "course_key"], name="lessons_prog_user_course"),
+            models.Index(fields=["course_key", "status"], name="lessons_prog_course_status"),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.lesson_id} · {self.percent}%"
@@ -270,7 +286,12 @@ class Question(Orderable):
 
 
 class QuizAttempt(models.Model):
-    """One attempt at a quiz: the questions drawn, their option order, the answers and the grade."""
+    """One attempt at a quiz: the questions drawn, their option order, the answers and the grade.
+
+    Attempts are numbered per learner, lesson and quiz place across the lesson's translations
+    (``lesson_key``, ``slot``): passing the Arabic quiz passes the French one, and the attempts
+    allowed are counted once. ``quiz`` and ``lesson`` are the translation actually taken.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("In progress")
@@ -281,6 +302,9 @@ class QuizAttempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="quiz_attempts")
     course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="quiz_attempts")
+    lesson_key = models.UUIDField(_("lesson (all its translations)"), editable=False)
+    course_key = models.UUIDField(_("module (all its translations)"), editable=False)
+    slot = models.PositiveSmallIntegerField(_("place of the quiz in the lesson"), default=0)
     number = models.PositiveSmallIntegerField(_("attempt number"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     started_at = models.DateTimeField(_("started at"))
@@ -299,8 +323,13 @@ class QuizAttempt(models.Model):
     class Meta:
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
-        constraints = [models.UniqueConstraint(fields=["user", "quiz", "lesson", "number"], name="unique_attempt_number")]
-        indexes = [models.Index(fields=["user", "quiz"]), models.Index(fields=["course", "passed"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson_key", "slot", "number"], name="one_attempt_number_per_quiz")
+        ]
+        indexes = [
+            models.Index(fields=["user", "lesson_key"], name="lessons_att_user_lesson"),
+            models.Index(fields=["course_key", "passed"], name="lessons_att_course_passed"),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.quiz} #{self.number}"

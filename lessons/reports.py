@@ -1,11 +1,12 @@
 """Module reports for trainers and administrators: enrolment, progress, scores and time spent,
 with their distribution and breakdowns by province, category and gender (five queries per module,
-whatever the number of learners or lessons). Who may read which module: ``courses.selectors.reportable_courses``.
+whatever the number of learners or lessons). A module's report covers all its translations and
+counts each learner once, whatever the languages they followed it in. Who may read which module: ``courses.selectors.reportable_courses``.
 """
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from accounts.models import User
 from courses.models import Certificate, CoursePage, Enrolment
@@ -21,7 +22,7 @@ def course_report(*, course: CoursePage) -> dict:
     """Enrolment, progress, scores and time spent for one module, with breakdowns (five queries)."""
     lesson_count = module_lessons([course]).filter(required=True).count()
     enrolments = list(
-        Enrolment.objects.filter(course=course)
+        Enrolment.objects.filter(course_key=course.translation_key)
         .values(
             "user_id",
             "status",
@@ -37,7 +38,7 @@ def course_report(*, course: CoursePage) -> dict:
     )
     progress = {
         row["user_id"]: row
-        for row in LessonProgress.objects.filter(course=course)
+        for row in LessonProgress.objects.filter(course_key=course.translation_key)
         .values("user_id")
         .annotate(
             time=Sum("time_spent"),
@@ -48,12 +49,14 @@ def course_report(*, course: CoursePage) -> dict:
     }
     scores = {
         row["user_id"]: row["best"]
-        for row in QuizAttempt.objects.filter(course=course, status=QuizAttempt.Status.SUBMITTED)
+        for row in QuizAttempt.objects.filter(course_key=course.translation_key, status=QuizAttempt.Status.SUBMITTED)
         .values("user_id")
         .annotate(best=Max("percent"))
         .order_by()
     }
-    codes = dict(Certificate.objects.filter(course=course).values_list("user_id", "code"))
+    # The valid certificate last, so that it is the one kept for a learner who also holds a revoked one.
+    certificates = Certificate.objects.filter(course_key=course.translation_key)
+    codes = dict(certificates.order_by(F("revoked_at").desc(nulls_last=True)).values_list("user_id", "code"))
     labels = {
         "province": dict(Province.choices),
         "category": dict(User.Category.choices),

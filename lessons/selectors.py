@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
+from uuid import UUID
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Certificate, CoursePage, Enrolment
@@ -39,17 +41,20 @@ def module_lessons(courses) -> QuerySet[LessonPage]:
     by_path = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
     return (
         LessonPage.objects.live().filter(by_path)
-        .only("pk", "title", "slug", "path", "depth", "url_path", "locale_id", "required", "completion_rule",
-              "estimated_minutes", "body")
+        .only("pk", "translation_key", "title", "slug", "path", "depth", "url_path", "locale_id", "required",
+              "completion_rule", "estimated_minutes", "body")
         .order_by("path")
     )
 
 
-def _progress_map(*, user, course_ids) -> dict:
+def _progress_map(*, user, courses) -> dict:
+    """The learner's progress rows in ``courses`` by lesson translation key (whatever language
+    each lesson was followed in)."""
     if not user.is_authenticated:
         return {}
-    rows = LessonProgress.objects.filter(user=user, course_id__in=list(course_ids)).defer("watched")
-    return {row.lesson_id: row for row in rows}
+    keys = {course.translation_key for course in courses}
+    rows = LessonProgress.objects.filter(user=user, course_key__in=keys).defer("watched")
+    return {row.lesson_key: row for row in rows}
 
 
 def _outline(course: CoursePage, lessons: list, progress: dict) -> dict:
@@ -59,7 +64,7 @@ def _outline(course: CoursePage, lessons: list, progress: dict) -> dict:
     required = [lesson for lesson in lessons if lesson.required]
     done_required = 0
     for lesson in lessons:
-        row = progress.get(lesson.pk)
+        row = progress.get(lesson.translation_key)
         completed = row is not None and row.is_completed
         items.append({"lesson": lesson, "progress": row, "completed": completed, "locked": course.sequential and blocked})
         if lesson.required and not completed:
@@ -105,7 +110,7 @@ def module_outline(*, course: CoursePage, user) -> dict:
     lessons completed and the next lesson to follow (one query, however many lessons: the
     lessons themselves are cached, see ``module_structure``)."""
     _course, lessons = module_structure(course=course)
-    return _outline(course, lessons, _progress_map(user=user, course_ids=[course.pk]))
+    return _outline(course, lessons, _progress_map(user=user, courses=[course]))
 
 
 def course_outline(*, course: CoursePage, user) -> dict:
@@ -116,32 +121,47 @@ def course_outline(*, course: CoursePage, user) -> dict:
 def _resume(progress: dict, lessons_by_course: dict, in_progress: list) -> dict | None:
     """"Continue where you left off": the most recently touched lesson that is not finished,
     else the next lesson of the most recent module in progress."""
-    lessons_by_id = {lesson.pk: lesson for lessons in lessons_by_course.values() for lesson in lessons}
+    lessons_by_key = {lesson.translation_key: lesson for lessons in lessons_by_course.values() for lesson in lessons}
     touched = [
-        row for row in progress.values() if not row.is_completed and row.last_beat_at and row.lesson_id in lessons_by_id
+        row for row in progress.values() if not row.is_completed and row.last_beat_at and row.lesson_key in lessons_by_key
     ]
     if touched:
         row = max(touched, key=lambda r: r.last_beat_at)
-        return {"lesson": lessons_by_id[row.lesson_id], "progress": row}
+        return {"lesson": lessons_by_key[row.lesson_key], "progress": row}
     if in_progress and in_progress[0]["next_lesson"] is not None:
         return {"lesson": in_progress[0]["next_lesson"], "progress": in_progress[0]["next_progress"]}
     return None
 
 
+def _in_language(courses: list[CoursePage]) -> dict:
+    """Each module's live translation in the active language (by translation key), one query."""
+    keys = [course.translation_key for course in courses]
+    if not keys:
+        return {}
+    translated = CoursePage.objects.live().filter(translation_key__in=keys, locale__language_code=get_language())
+    return {course.translation_key: course for course in translated.select_related("theme")}
+
+
 def dashboard_data(*, user) -> dict:
-    """"My learning": modules in progress with their next lesson, completed modules, certificates."""
+    """"My learning": modules in progress with their next lesson, completed modules, certificates.
+
+    An enrolment holds for the module in every language: each module is shown in the page's
+    language when it is published in it, else in the language the learner enrolled in."""
     enrolments = list(
         Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
         .select_related("course", "course__theme")
         .order_by("-last_activity_at", "-enrolled_at")
     )
+    translated = _in_language([e.course for e in enrolments])
+    for enrolment in enrolments:
+        enrolment.course = translated.get(enrolment.course_key, enrolment.course)
     courses = [e.course for e in enrolments]
     lessons_by_course = defaultdict(list)
     if courses:
         by_path = {c.path: c for c in courses}
         for lesson in module_lessons(courses):
             lessons_by_course[by_path[lesson.path[:-CoursePage.steplen]].pk].append(lesson)
-    progress = _progress_map(user=user, course_ids=[c.pk for c in courses])
+    progress = _progress_map(user=user, courses=courses)
     certificates = list(Certificate.objects.filter(user=user).select_related("course").order_by("-issued_at"))
     in_progress, completed = [], []
     for enrolment in enrolments:
@@ -168,9 +188,11 @@ def lesson_access(*, lesson: LessonPage, user) -> dict:
     are cached (``module_structure``).
     """
     course, lessons = module_structure(lesson=lesson)
-    enrolment = Enrolment.objects.filter(user=user, course=course).first() if user.is_authenticated else None
+    enrolment = (
+        Enrolment.objects.filter(user=user, course_key=course.translation_key).first() if user.is_authenticated else None
+    )
     data = {
-        "outline": _outline(course, lessons, _progress_map(user=user, course_ids=[course.pk])),
+        "outline": _outline(course, lessons, _progress_map(user=user, courses=[course])),
         "enrolment": enrolment,
         "is_enrolled": enrolment is not None and enrolment.is_active,
     }
@@ -205,13 +227,13 @@ def lesson_view_pending(*, lesson: LessonPage, access: dict, now: datetime | Non
     return last is None or (now or timezone.now()) - last >= resolution
 
 
-def quiz_states(*, lesson: LessonPage, user) -> dict[int, dict]:
-    """Per embedded quiz: the learner's attempts, the open one, whether passed, attempts left."""
+def quiz_states(*, lesson: LessonPage, user) -> dict[int, list]:
+    """The learner's attempts by quiz place in the lesson (in every language), in order."""
     if not user.is_authenticated or not lesson.quiz_ids():
         return {}  # no query for a lesson without a quiz
     attempts = defaultdict(list)
-    for attempt in QuizAttempt.objects.filter(user=user, lesson=lesson).order_by("number"):
-        attempts[attempt.quiz_id].append(attempt)
+    for attempt in QuizAttempt.objects.filter(user=user, lesson_key=lesson.translation_key).order_by("number"):
+        attempts[attempt.slot].append(attempt)
     return attempts
 
 
@@ -226,7 +248,7 @@ def lesson_context(*, lesson: LessonPage, user, access: dict | None = None) -> d
         state = None
         if block.block_type == "quiz" and block.value.get("quiz") is not None:
             quiz = block.value["quiz"]
-            mine = attempts.get(quiz.pk, [])
+            mine = attempts.get(lesson.quiz_slot(quiz.pk), [])
             finished = [a for a in mine if a.status != QuizAttempt.Status.OPEN]
             state = {
                 "quiz": quiz,
@@ -320,7 +342,7 @@ def attempt_result_data(*, attempt: QuizAttempt) -> dict:
     """What a finished attempt's page shows: each question with the answer given and its grade,
     the options' feedback and the correct answers when the quiz's reveal policy allows them,
     the module, and the attempts left."""
-    used = QuizAttempt.objects.filter(user_id=attempt.user_id, quiz=attempt.quiz, lesson=attempt.lesson).exclude(
+    used = QuizAttempt.objects.filter(user_id=attempt.user_id, lesson_key=attempt.lesson_key, slot=attempt.slot).exclude(
         status=QuizAttempt.Status.OPEN
     ).count()
     reveal = reveal_allowed(attempt, used)
@@ -381,14 +403,18 @@ class HeartbeatTarget:
 
     ``duration`` is the video's length as the server measured it (the pipeline's probe of
     a recording, or the probe of an MP4 document when it was stored), None until then.
-    ``earlier_required`` lists the required lessons before this one in a sequential module.
+    ``earlier_required`` lists the translation keys of the required lessons before this one in a
+    sequential module; ``lesson_key`` and ``course_key`` are the lesson's and module's (progress
+    and enrolment are shared by all translations).
     """
 
     lesson_id: int
     course_id: int
     rule: str
     duration: float | None
-    earlier_required: tuple[int, ...]
+    earlier_required: tuple[UUID, ...]
+    lesson_key: UUID
+    course_key: UUID
 
 
 #: Heartbeats arrive every few seconds from every learner watching: the lesson's facts are
@@ -435,13 +461,13 @@ def _heartbeat_target(lesson_id: int) -> HeartbeatTarget | None:
     if lesson is None:
         return None
     course = lesson_course(lesson)
-    earlier: tuple[int, ...] = ()
+    earlier: tuple[UUID, ...] = ()
     if course.sequential:
         earlier = tuple(
             LessonPage.objects.live().child_of(course).filter(path__lt=lesson.path, required=True)
-            .order_by("path").values_list("pk", flat=True)
+            .order_by("path").values_list("translation_key", flat=True)
         )
     return HeartbeatTarget(
         lesson_id=lesson.pk, course_id=course.pk, rule=lesson.effective_rule(), duration=video_duration(lesson),
-        earlier_required=earlier,
+        earlier_required=earlier, lesson_key=lesson.translation_key, course_key=course.translation_key,
     )

@@ -1,4 +1,9 @@
-"""Writes of the lessons app: progress heartbeats, lesson views, quiz attempts, module completion."""
+"""Writes of the lessons app: progress heartbeats, lesson views, quiz attempts, module completion.
+
+A lesson and its translations share one progress row and one count of quiz attempts per learner:
+rows are looked up by the pages' ``translation_key`` (``lesson_key``, ``course_key``), so a
+learner who began a module in Arabic finds the same progress in its French translation.
+"""
 
 import contextlib
 import math
@@ -9,6 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +125,11 @@ def _after_completion(*, user, course_id: int) -> None:
     course_completion_check(user=user, course=CoursePage.objects.get(pk=course_id))
 
 
+def _course_key(course_id: int) -> UUID:
+    """The module's translation key: what enrolments and progress rows are looked up by."""
+    return CoursePage.objects.values_list("translation_key", flat=True).get(pk=course_id)
+
+
 #: The columns a heartbeat writes (``updated_at`` so that ``auto_now`` applies).
 _BEAT_FIELDS = ["status", "percent", "position", "duration", "watched", "seconds_watched", "time_spent",
                 "last_beat_at", "completed_at", "updated_at"]
@@ -144,14 +155,15 @@ def progress_record_heartbeat(
     position, duration, ranges = validate_heartbeat(
         position=position, duration=duration, ranges=ranges, bound=target.duration
     )
-    last_activity = _active_enrolment_activity(user=user, course_id=target.course_id)
+    last_activity = _active_enrolment_activity(user=user, course_key=target.course_key)
     now = now or timezone.now()
     with transaction.atomic():
         progress, created = LessonProgress.objects.select_for_update().get_or_create(
-            user=user, lesson_id=target.lesson_id, defaults={"course_id": target.course_id}
+            user=user, lesson_key=target.lesson_key,
+            defaults={"lesson_id": target.lesson_id, "course_id": target.course_id, "course_key": target.course_key},
         )
         if progress.status == LessonProgress.Status.NOT_STARTED:
-            _check_unlocked(user=user, lesson_ids=target.earlier_required)
+            _check_unlocked(user=user, lesson_keys=target.earlier_required)
         was_completed = progress.is_completed
         _apply_beat(progress, target=target, position=position, ranges=ranges, now=now)
         # The figures were checked above and the row's keys were just read: full_clean's
@@ -160,7 +172,7 @@ def progress_record_heartbeat(
         progress.save(update_fields=None if created else _BEAT_FIELDS)
         # "Last seen" needs minutes, not seconds: most beats leave the enrolment row alone.
         if last_activity is None or now - last_activity >= timedelta(seconds=_setting("ACTIVITY_RESOLUTION", 300)):
-            _touch_enrolment(user=user, course_id=target.course_id, now=now)
+            _touch_enrolment(user=user, course_key=target.course_key, now=now)
         if progress.is_completed and not was_completed:
             _after_completion(user=user, course_id=target.course_id)
     return progress
@@ -193,28 +205,29 @@ def _apply_beat(progress: LessonProgress, *, target, position: float, ranges: li
         progress.status = LessonProgress.Status.IN_PROGRESS
 
 
-def _check_unlocked(*, user, lesson_ids: tuple[int, ...]) -> None:
-    """In a sequential module, a lesson opens once the required lessons before it are completed."""
-    if not lesson_ids:
+def _check_unlocked(*, user, lesson_keys: tuple) -> None:
+    """In a sequential module, a lesson opens once the required lessons before it are completed
+    (in any language: ``lesson_keys`` are their translation keys)."""
+    if not lesson_keys:
         return
     done = LessonProgress.objects.filter(
-        user=user, lesson_id__in=lesson_ids, status=LessonProgress.Status.COMPLETED
+        user=user, lesson_key__in=lesson_keys, status=LessonProgress.Status.COMPLETED
     ).count()
-    if done < len(lesson_ids):
+    if done < len(lesson_keys):
         raise PermissionDenied(_("You cannot follow this lesson."))
 
 
-def _touch_enrolment(*, user, course_id: int, now: datetime) -> None:
+def _touch_enrolment(*, user, course_key: UUID, now: datetime) -> None:
     from courses.models import Enrolment
 
-    Enrolment.objects.filter(user=user, course_id=course_id).update(last_activity_at=now)
+    Enrolment.objects.filter(user=user, course_key=course_key).update(last_activity_at=now)
 
 
-def _active_enrolment_activity(*, user, course_id: int) -> datetime | None:
+def _active_enrolment_activity(*, user, course_key: UUID) -> datetime | None:
     """The last activity of the learner's active enrolment (None if never noted); PermissionDenied if not enrolled."""
     from courses.models import Enrolment
 
-    row = Enrolment.objects.filter(user=user, course_id=course_id, status=Enrolment.Status.ACTIVE).values(
+    row = Enrolment.objects.filter(user=user, course_key=course_key, status=Enrolment.Status.ACTIVE).values(
         "last_activity_at"
     ).first()
     if row is None:
@@ -226,8 +239,10 @@ def _active_enrolment_activity(*, user, course_id: int) -> datetime | None:
 def progress_mark_viewed(*, user, lesson: LessonPage, course_id: int, now: datetime | None = None) -> LessonProgress:
     """Note that the learner opened the lesson; completes lessons whose rule is just opening them."""
     now = now or timezone.now()
+    course_key = _course_key(course_id)
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, defaults={"course_id": course_id}
+        user=user, lesson_key=lesson.translation_key,
+        defaults={"lesson": lesson, "course_id": course_id, "course_key": course_key},
     )
     was_completed = progress.is_completed
     if progress.status == LessonProgress.Status.NOT_STARTED:
@@ -237,7 +252,7 @@ def progress_mark_viewed(*, user, lesson: LessonPage, course_id: int, now: datet
     # Opening the page starts the wall clock that bounds the first heartbeat's claim.
     progress.last_beat_at = now
     progress.save()
-    _touch_enrolment(user=user, course_id=course_id, now=now)
+    _touch_enrolment(user=user, course_key=course_key, now=now)
     if progress.is_completed and not was_completed:
         _after_completion(user=user, course_id=course_id)
     return progress
@@ -249,12 +264,14 @@ def progress_mark_viewed(*, user, lesson: LessonPage, course_id: int, now: datet
 def _check_enrolled(*, user, course_id: int) -> None:
     from courses.models import Enrolment
 
-    if not Enrolment.objects.filter(user=user, course_id=course_id, status=Enrolment.Status.ACTIVE).exists():
+    course_key = CoursePage.objects.filter(pk=course_id).values("translation_key")
+    if not Enrolment.objects.filter(user=user, course_key__in=course_key, status=Enrolment.Status.ACTIVE).exists():
         raise PermissionDenied(_("Enrol in this module first."))
 
 
-def _finished_attempts(*, user, quiz: Quiz, lesson: LessonPage):
-    return QuizAttempt.objects.filter(user=user, quiz=quiz, lesson=lesson).exclude(status=QuizAttempt.Status.OPEN)
+def _finished_attempts(*, user, lesson_key: UUID, slot: int):
+    """The learner's finished attempts at one quiz place of a lesson, in every language."""
+    return QuizAttempt.objects.filter(user=user, lesson_key=lesson_key, slot=slot).exclude(status=QuizAttempt.Status.OPEN)
 
 
 def _grace() -> timedelta:
@@ -274,48 +291,73 @@ def quiz_attempt_expire(*, attempt: QuizAttempt) -> QuizAttempt:
     return attempt
 
 
+def _draw(quiz: Quiz, rng: random.Random) -> list[dict]:
+    """An attempt's layout: the questions drawn (shuffled if asked), each with its options' order."""
+    questions = list(quiz.questions.all())
+    if not questions:
+        raise ValidationError(_("This quiz has no questions yet."), code="empty")
+    if quiz.draw_count and quiz.draw_count < len(questions):
+        drawn = {q.pk for q in rng.sample(questions, quiz.draw_count)}
+        questions = [q for q in questions if q.pk in drawn]
+    if quiz.shuffle_questions:
+        rng.shuffle(questions)
+    layout = []
+    for question in questions:
+        if question.kind == Question.Kind.TRUE_FALSE:
+            options = ["true", "false"]
+        else:
+            options = [child.id for child in question.options]
+            # Ordering questions are always shuffled: shown in order, they would give the answer away.
+            if question.kind == Question.Kind.ORDERING or quiz.shuffle_options:
+                rng.shuffle(options)
+        layout.append({"id": question.pk, "options": options})
+    return layout
+
+
+@transaction.atomic
+def _attempt_move(attempt: QuizAttempt, *, quiz: Quiz, lesson: LessonPage, course_id: int, rng) -> QuizAttempt:
+    """An open attempt begun on another translation's quiz goes on in this one: same number and
+    deadline (switching language never restarts the clock), this quiz's questions drawn afresh."""
+    attempt.quiz, attempt.lesson, attempt.course_id = quiz, lesson, course_id
+    attempt.layout = _draw(quiz, rng)
+    attempt.full_clean()
+    attempt.save(update_fields=["quiz", "lesson", "course", "layout"])
+    return attempt
+
+
 def quiz_attempt_start(
     *, user, quiz: Quiz, lesson: LessonPage, course_id: int, now: datetime | None = None, rng: random.Random | None = None
 ) -> QuizAttempt:
-    """Start an attempt (or return the open one): draw the questions and fix their order."""
+    """Start an attempt (or return the open one): draw the questions and fix their order.
+
+    Attempts count across the lesson's translations: a quiz passed in Arabic is passed in
+    French, and the attempts allowed are shared."""
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     _check_enrolled(user=user, course_id=course_id)
-    if quiz.pk not in lesson.quiz_ids():
+    slot = lesson.quiz_slot(quiz.pk)
+    if slot is None:
         raise ValidationError(_("This quiz is not part of this lesson."), code="quiz")
-    open_attempt = QuizAttempt.objects.filter(user=user, quiz=quiz, lesson=lesson, status=QuizAttempt.Status.OPEN).first()
+    key = lesson.translation_key
+    open_attempt = QuizAttempt.objects.filter(user=user, lesson_key=key, slot=slot, status=QuizAttempt.Status.OPEN).first()
     if open_attempt is not None:
-        if not _is_late(open_attempt, now):
+        if _is_late(open_attempt, now):
+            quiz_attempt_expire(attempt=open_attempt)
+        elif open_attempt.quiz_id == quiz.pk:
             return open_attempt
-        quiz_attempt_expire(attempt=open_attempt)
+        else:
+            return _attempt_move(open_attempt, quiz=quiz, lesson=lesson, course_id=course_id, rng=rng)
     with transaction.atomic():
-        finished = list(_finished_attempts(user=user, quiz=quiz, lesson=lesson).select_for_update())
+        finished = list(_finished_attempts(user=user, lesson_key=key, slot=slot).select_for_update())
         if any(a.passed for a in finished):
             raise ValidationError(_("You have already passed this quiz."), code="passed")
         if quiz.max_attempts and len(finished) >= quiz.max_attempts:
             raise ValidationError(_("You have used every attempt allowed for this quiz."), code="attempts")
-        questions = list(quiz.questions.all())
-        if not questions:
-            raise ValidationError(_("This quiz has no questions yet."), code="empty")
-        if quiz.draw_count and quiz.draw_count < len(questions):
-            drawn = {q.pk for q in rng.sample(questions, quiz.draw_count)}
-            questions = [q for q in questions if q.pk in drawn]
-        if quiz.shuffle_questions:
-            rng.shuffle(questions)
-        layout = []
-        for question in questions:
-            if question.kind == Question.Kind.TRUE_FALSE:
-                options = ["true", "false"]
-            else:
-                options = [child.id for child in question.options]
-                # Ordering questions are always shuffled: shown in order, they would give the answer away.
-                if question.kind == Question.Kind.ORDERING or quiz.shuffle_options:
-                    rng.shuffle(options)
-            layout.append({"id": question.pk, "options": options})
         attempt = QuizAttempt(
-            user=user, quiz=quiz, lesson=lesson, course_id=course_id, number=len(finished) + 1, started_at=now,
+            user=user, quiz=quiz, lesson=lesson, course_id=course_id, lesson_key=key, course_key=_course_key(course_id),
+            slot=slot, number=len(finished) + 1, started_at=now,
             deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
-            layout=layout,
+            layout=_draw(quiz, rng),
         )
         attempt.full_clean()
         attempt.save()
@@ -432,7 +474,8 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, user, data: Mapping[str, list[s
 def _quiz_passed(*, user, attempt: QuizAttempt, now: datetime) -> None:
     lesson = attempt.lesson
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, defaults={"course_id": attempt.course_id}
+        user=user, lesson_key=attempt.lesson_key,
+        defaults={"lesson": lesson, "course_id": attempt.course_id, "course_key": attempt.course_key},
     )
     if progress.is_completed:
         _after_completion(user=user, course_id=attempt.course_id)
@@ -449,22 +492,27 @@ def _quiz_passed(*, user, attempt: QuizAttempt, now: datetime) -> None:
 
 
 def course_is_complete(*, user, course: CoursePage) -> bool:
-    """Whether ``user`` has met the module's completion rule (its required lessons, and its quizzes if asked)."""
-    lessons = list(LessonPage.objects.child_of(course).live().only("pk", "required", "body", "completion_rule"))
-    required = [lesson.pk for lesson in lessons if lesson.required]
+    """Whether ``user`` has met the module's completion rule (its required lessons, and its quizzes if asked),
+    in whichever of the module's languages each lesson or quiz was done."""
+    lessons = list(
+        LessonPage.objects.child_of(course).live().only("pk", "translation_key", "required", "body", "completion_rule")
+    )
+    required = {lesson.translation_key for lesson in lessons if lesson.required}
     if not lessons:
         return False
     done = set(
         LessonProgress.objects.filter(
-            user=user, lesson_id__in=required, status=LessonProgress.Status.COMPLETED
-        ).values_list("lesson_id", flat=True)
+            user=user, lesson_key__in=required, status=LessonProgress.Status.COMPLETED
+        ).values_list("lesson_key", flat=True)
     )
-    if done != set(required):
+    if done != required:
         return False
     if course.completion_rule == CoursePage.CompletionRule.LESSONS_AND_QUIZZES:
-        needed = {(lesson.pk, quiz_id) for lesson in lessons for quiz_id in lesson.quiz_ids()}
+        needed = {(lesson.translation_key, slot) for lesson in lessons for slot in range(len(lesson.quiz_ids()))}
         passed = set(
-            QuizAttempt.objects.filter(user=user, course=course, passed=True).values_list("lesson_id", "quiz_id")
+            QuizAttempt.objects.filter(user=user, course_key=course.translation_key, passed=True).values_list(
+                "lesson_key", "slot"
+            )
         )
         if not needed <= passed:
             return False

@@ -3,7 +3,13 @@
    sends progress heartbeats to data-progress-url and starts at data-resume-at.
    Nothing of the media (playlists, segments, MP4, storyboard) and not hls.js itself is
    fetched before the learner presses Play: a learner on a metered phone connection may
-   only glance at the page (issue 14). Only the poster comes with the page. */
+   only glance at the page (issue 14). Only the poster comes with the page.
+   A change of quality keeps the position and the seconds already watched (the element's
+   own `played` ranges start afresh with each source, so the player keeps their history),
+   and the lesson's progress line follows the server's answer to each heartbeat.
+   Playback starts on the lowest video rung: hls.js measures the link on that first segment
+   and climbs only as far as the measured bandwidth carries (Auto), unless the learner chose
+   a rung or audio only (data saver), which is remembered on their account. */
 (function () {
   "use strict";
   var HEARTBEAT_MS = 12000;
@@ -47,9 +53,29 @@
     return (h ? h + ":" : "") + mm + ":" + String(s).padStart(2, "0");
   }
 
-  function slowConnection() {
-    var c = navigator.connection;
-    return !!(c && (c.saveData || /(^|-)2g|3g/.test(c.effectiveType || "")));
+  /* Sorted, joined [start, end] pairs (touching ones merged, as the server does). */
+  function mergeRanges(list) {
+    var out = [];
+    list.slice().sort(function (a, b) { return a[0] - b[0]; }).forEach(function (r) {
+      if (!(r[1] > r[0])) { return; }
+      var last = out[out.length - 1];
+      if (last && r[0] <= last[1] + 0.25) { last[1] = Math.max(last[1], r[1]); } else { out.push([r[0], r[1]]); }
+    });
+    return out;
+  }
+
+  /* The lesson's progress line ("61 % watched", "Completed") as the server counts it. */
+  function showProgress(data) {
+    var label = document.querySelector("[data-lesson-status]");
+    if (!label || !data || !data.ok) { return; }
+    var completed = !!data.completed;
+    label.dataset.completed = String(completed);
+    if (completed && label.dataset.labelCompleted) {
+      label.textContent = label.dataset.labelCompleted;
+    } else if (label.dataset.labelWatched && typeof data.percent === "number") {
+      label.textContent = label.dataset.labelWatched.replace("__P__", String(data.percent));
+    }
+    label.hidden = false;
   }
 
   /* hls.js (600 KB) is injected on the first Play, from data-hls-src: an ordinary
@@ -96,6 +122,9 @@
     this.progressUrl = root.dataset.progressUrl || "";
     this.hls = null;
     this.mode = null;
+    this.history = [];  // ranges played from earlier sources (before a change of quality)
+    this.pendingSeek = 0;
+    this.pendingExact = false;
     this.lastBeat = 0;
     this.cues = [];
     this.started = null;
@@ -120,8 +149,11 @@
       v.playbackRate = parseFloat(self.speed.value) || 1;
       self.seek.max = v.duration || self.seek.max;
       self.root.querySelector("[data-time=duration]").textContent = clock(v.duration);
-      if (self.pendingSeek > 0 && self.pendingSeek < (v.duration || Infinity) - 3) { v.currentTime = self.pendingSeek; }
+      var at = self.pendingSeek, end = v.duration || Infinity;
+      // A resume point near the end starts over; a change of quality keeps the exact position.
+      if (at > 0 && (self.pendingExact ? at < end : at < end - 3)) { v.currentTime = self.pendingExact ? Math.min(at, end - 0.1) : at; }
       self.pendingSeek = 0;
+      self.pendingExact = false;
       self.applyCaptions();
     });
     v.addEventListener("timeupdate", function () {
@@ -178,15 +210,26 @@
     if (!this.started) {
       var needsHls = /\.m3u8(\?|$)/.test(d.master || d.audioPlaylist || "") && (window.MediaSource || window.ManagedMediaSource);
       this.started = (needsHls && d.hlsSrc ? loadHls(d.hlsSrc) : Promise.resolve(null)).then(function () {
-        self.load(self.quality && self.quality.value === "audio" ? "audio" : "video", self.resumeAt);
+        self.load(self.quality && self.quality.value === "audio" ? "audio" : "video", self.resumeAt, false);
       });
     }
     return this.started;
   };
 
-  Player.prototype.load = function (kind, at) {
+  /* Where playback is: a pending seek (a source still loading) counts, or rapid changes of
+     quality would each read 0 from the new source and restart the video. */
+  Player.prototype.position = function () {
+    return this.pendingSeek > 0 && this.video.readyState < 1 ? this.pendingSeek : this.video.currentTime;
+  };
+
+  /* Attach a source (`kind` video or audio) at `at` seconds; `exact` for a change of quality
+     (the position is kept even near the end), not for the resume point. */
+  Player.prototype.load = function (kind, at, exact) {
     var v = this.video, d = this.root.dataset, self = this;
+    // The element forgets what it played when its source changes: keep it for the heartbeats.
+    this.history = mergeRanges(this.history.concat(this.played()));
     this.pendingSeek = at || 0;
+    this.pendingExact = !!exact;
     if (this.hls) { this.hls.destroy(); this.hls = null; }
     var url = kind === "audio" ? (d.audioPlaylist || d.audioFile) : d.master;
     var isPlaylist = /\.m3u8(\?|$)/.test(url || "");
@@ -194,10 +237,19 @@
     if (url && isPlaylist && window.Hls && window.Hls.isSupported()) {
       // load() only runs once the learner pressed Play; autoStartLoad stays off so that the
       // rung is chosen from the manifest before the first segment, which starts at `at`.
-      var hls = this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: slowConnection() ? 0 : -1, autoStartLoad: false });
+      // startLevel 0: the first segment comes from the lowest rung, and its download is
+      // hls.js's first bandwidth measurement; Auto then climbs only as far as it carries.
+      var hls = this.hls = new window.Hls({ capLevelToPlayerSize: true, startLevel: 0, autoStartLoad: false });
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
         if (kind === "video") { self.setQuality(self.quality ? self.quality.value : "auto", true); }
         hls.startLoad(at > 0 ? at : -1);
+      });
+      hls.on(window.Hls.Events.FRAG_LOADED, function (event, data) {
+        // What the player measured and chose, for the learner's support and the browser tests.
+        self.root.dataset.bandwidth = String(Math.round(hls.bandwidthEstimate || 0));
+        if (data.frag && data.frag.type === "main") {
+          self.root.dataset.levels = (self.root.dataset.levels ? self.root.dataset.levels + " " : "") + data.frag.level;
+        }
       });
       this.hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, function () { self.applyCaptions(); });
       this.hls.on(window.Hls.Events.ERROR, function (event, data) {
@@ -215,18 +267,31 @@
   Player.prototype.setQuality = function (value, fromManifest) {
     if (!fromManifest) { this.store.set("quality", value); }
     if (!this.started) { this.root.classList.toggle("mp-player--data-saver", value === "audio"); return; }
-    var v = this.video, wasPlaying = !v.paused, at = v.currentTime;
+    var v = this.video, wasPlaying = !v.paused || this.resuming, at = this.position();
     if (value === "audio") {
-      if (this.mode !== "audio") { this.load("audio", at); if (wasPlaying) { v.play(); } }
+      if (this.mode !== "audio") { this.switchSource("audio", at, wasPlaying); }
       this.root.classList.add("mp-player--data-saver");
       return;
     }
     this.root.classList.remove("mp-player--data-saver");
-    if (this.mode !== "video") { this.load("video", at); if (wasPlaying) { v.play(); } return; }
+    if (this.mode !== "video") { this.switchSource("video", at, wasPlaying); return; }
     if (!this.hls) { return; }
-    if (value === "auto") { this.hls.currentLevel = -1; return; }
+    // From the manifest, Auto leaves hls.js on its start rung (the measured first segment).
+    if (value === "auto") { if (!fromManifest) { this.hls.currentLevel = -1; } return; }
     var index = this.hls.levels.findIndex(function (l) { return Math.min(l.width, l.height) === parseInt(value, 10); });
     if (index > -1) { if (fromManifest) { this.hls.startLevel = index; } this.hls.currentLevel = index; }
+  };
+
+  /* Between video and audio only: the new source starts where the old one was, and plays on
+     if it was playing. */
+  Player.prototype.switchSource = function (kind, at, play) {
+    var v = this.video, self = this;
+    this.load(kind, at, true);
+    if (!play) { return; }
+    this.resuming = true;
+    var p = v.play();
+    var done = function () { self.resuming = false; };
+    if (p && p.then) { p.then(done, done); } else { done(); }
   };
 
   Player.prototype.applyCaptions = function () {
@@ -304,17 +369,26 @@
     if (box) { box.hidden = true; }
   };
 
-  Player.prototype.ranges = function () {
+  /* What the current source has played. */
+  Player.prototype.played = function () {
     var out = [], p = this.video.played;
-    for (var i = 0; i < p.length; i++) { out.push([Math.round(p.start(i) * 10) / 10, Math.round(p.end(i) * 10) / 10]); }
+    for (var i = 0; i < p.length; i++) { out.push([p.start(i), p.end(i)]); }
     return out;
   };
 
+  /* Every range played on this page, whatever sources (qualities) it was played from. */
+  Player.prototype.ranges = function () {
+    return mergeRanges(this.history.concat(this.played())).map(function (r) {
+      return [Math.round(r[0] * 10) / 10, Math.round(r[1] * 10) / 10];
+    });
+  };
+
   Player.prototype.beat = function (leaving) {
-    if (!this.progressUrl || !this.video.played.length) { return; }
+    var ranges = this.ranges(), duration = this.video.duration || parseFloat(this.seek.max) || 0;
+    if (!this.progressUrl || !ranges.length || !(duration > 0)) { return; }
     this.lastBeat = Date.now();
-    var body = JSON.stringify({ position: Math.round(this.video.currentTime * 10) / 10,
-      duration: Math.round((this.video.duration || 0) * 10) / 10, ranges: this.ranges() });
+    var body = JSON.stringify({ position: Math.round(this.position() * 10) / 10,
+      duration: Math.round(duration * 10) / 10, ranges: ranges });
     if (leaving && navigator.sendBeacon) {
       // sendBeacon cannot set headers: the JSON travels as a form field beside Django's CSRF
       // form field, which the progress endpoint accepts like any form post.
@@ -323,8 +397,17 @@
       form.append("data", body);
       if (navigator.sendBeacon(this.progressUrl, form)) { return; }
     }
+    var root = this.root;
     fetch(this.progressUrl, { method: "POST", body: body, keepalive: true, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() } }).catch(function () { /* retried next beat */ });
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(),
+        "Accept-Language": document.documentElement.lang || "ar" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        showProgress(data);
+        root.dispatchEvent(new CustomEvent("takwin:progress", { detail: data, bubbles: true }));
+      })
+      .catch(function () { /* the ranges go again with the next beat */ });
   };
 
   function start() {
