@@ -38,7 +38,9 @@ importScripts(self.TAKWIN_OFFLINE.db);
     var data = event.data || {};
     if (data.type === "flush") {
       event.waitUntil(flush(data.csrf || "").then(function (sent) {
-        if (event.source) { event.source.postMessage({ type: "flushed", sent: sent }); }
+        return DB.all("queue").then(function (left) {
+          if (event.source) { event.source.postMessage({ type: "flushed", sent: sent, left: left.length }); }
+        });
       }));
     }
   });

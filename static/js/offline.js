@@ -72,10 +72,13 @@
   });
   if (navigator.serviceWorker.controller) { flush(); }
   window.addEventListener("online", flush);
+  var retries = 0;
   navigator.serviceWorker.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "flushed") {
-      TakwinOfflineDB.get("lessons", lesson).then(show);
-    }
+    if (!event.data || event.data.type !== "flushed") { return; }
+    TakwinOfflineDB.get("lessons", lesson).then(show);
+    // A connection that has just come back often drops the first requests: try again a few times.
+    if (event.data.left && retries < 5) { retries += 1; window.setTimeout(flush, 3000 * retries); }
+    else if (!event.data.left) { retries = 0; }
   });
   window.TakwinOffline = { flush: flush, useStored: useStored, csrfToken: csrfToken };
 })();

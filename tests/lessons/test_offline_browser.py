@@ -118,7 +118,7 @@ def test_download_go_offline_play_answer_and_sync(page, live_server, lesson):
     # Online again: everything reaches the server through the usual rules.
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
-    wait_queue(page, 0)
+    wait_queue(page, 0, timeout_ms=40_000)
     progress = LessonProgress.objects.get(user=learner, lesson=lesson)
     assert progress.seconds_watched >= 3.5 and progress.percent >= 85
     attempt.refresh_from_db()
