@@ -30,8 +30,14 @@
     return node;
   }
 
-  /* A size, isolated from the text around it (Latin digits and units in Arabic). */
-  function sized(bytes, labels) { return el("bdi", { dir: "ltr", text: size(bytes || 0, labels) }); }
+  /* A size: the number isolated from the text around it, then the unit in the page's language. */
+  function sized(bytes, labels) {
+    var text = size(bytes || 0, labels), cut = text.lastIndexOf(" ");
+    return el("span", { "class": "offline__size" }, [el("bdi", { text: text.slice(0, cut) }), document.createTextNode(text.slice(cut))]);
+  }
+
+  /* "Label: value" with the colon each language writes (French puts a space before it). */
+  function labelled(label) { return document.createTextNode(label + (lang === "fr" ? " : " : ": ")); }
 
   function json(url, method) {
     return fetch(url, {
@@ -86,7 +92,7 @@
     form.appendChild(el("p", { text: labels.labelPage }));
     if (manifest.quizzes.some(function (q) { return !q.offline; })) { form.appendChild(el("p", { "class": "offline__note", text: labels.labelTimed })); }
     var sum = el("strong", {}, [sized(total(form, manifest), labels)]);
-    form.appendChild(el("p", { "class": "offline__total" }, [document.createTextNode(labels.labelTotal + " : "), sum]));
+    form.appendChild(el("p", { "class": "offline__total" }, [labelled(labels.labelTotal), sum]));
     var store = el("button", { type: "submit", "class": "button", text: labels.labelStore });
     var cancel = el("button", { type: "button", "class": "button button--light", text: labels.labelCancel });
     form.appendChild(el("p", { "class": "offline__buttons" }, [store, cancel]));
@@ -232,7 +238,7 @@
       if (!records.length) { list.appendChild(el("li", { "class": "empty", text: labels.labelEmpty })); }
       var used = section.querySelector("[data-downloads-used]");
       var bytes = records.reduce(function (sum, r) { return sum + (r.bytes || 0); }, 0);
-      used.replaceChildren(document.createTextNode(labels.labelUsed + " : "), sized(bytes, labels));
+      used.replaceChildren(labelled(labels.labelUsed), sized(bytes, labels));
       used.hidden = false;
     });
   }
