@@ -14,6 +14,7 @@ from archive import oai as archive_oai
 from courses import urls as course_urls
 from lessons import module_urls as lesson_module_urls
 from lessons import module_views as lesson_module_views
+from lessons import offline_views as lesson_offline_views
 from lessons import views as lesson_views
 from search import views as search_views
 
@@ -27,6 +28,8 @@ urlpatterns = [
     # The player's heartbeat: language-neutral, so it lives outside the i18n prefixes.
     path("api/progress/<id:lesson_id>/", lesson_views.progress_heartbeat, name="lesson_progress"),
     path("api/progress/<id:lesson_id>/view/", lesson_views.lesson_viewed, name="lesson_viewed"),
+    # Offline lessons: the service worker must be served from the root for its scope to be the site.
+    path("offline-sw.js", lesson_offline_views.service_worker, name="offline_sw"),
 ]
 
 
@@ -52,6 +55,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("my/", lesson_module_views.dashboard, name="dashboard"),
+    path("my/downloads/", lesson_offline_views.downloads, name="offline_downloads"),
     path("learn/", include("lessons.urls")),
     # One "courses" namespace: the courses app's URLs and the module reports, which the lessons
     # app serves because they read progress (courses never imports lessons).

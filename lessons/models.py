@@ -357,3 +357,7 @@ class VideoDocumentProbe(models.Model):
 
     def __str__(self):
         return f"{self.document_id} · {self.duration}"
+
+
+# Kept in its own module (offline lessons); imported here so that Django registers it.
+from .offline_models import ReplayReceipt  # noqa: E402, F401

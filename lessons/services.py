@@ -11,6 +11,7 @@ import os
 import random
 import shutil
 import tempfile
+import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,7 +27,7 @@ from courses.models import Certificate, CoursePage
 from courses.services import enrolment_complete
 
 from .grading import grade_question
-from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt, VideoDocumentProbe
+from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt, ReplayReceipt, VideoDocumentProbe
 
 MAX_DURATION = 12 * 3600  # no lesson video is longer than this; anything above is forged
 MAX_RANGES = 500
@@ -137,9 +138,12 @@ _BEAT_FIELDS = ["status", "percent", "position", "duration", "watched", "seconds
 
 def progress_record_heartbeat(
     *, user, lesson: LessonPage | int, course_id: int | None = None, position, duration, ranges,
-    now: datetime | None = None,
+    now: datetime | None = None, replay_key: uuid.UUID | None = None,
 ) -> LessonProgress:
     """Record a video heartbeat. Idempotent: repeating or delaying a beat never lowers progress.
+
+    ``replay_key`` is the client's id of a beat kept offline and sent later (see
+    ``offline_models``): a beat whose id was already applied changes nothing at all.
 
     Progress is measured against the duration the server probed (``selectors.video_duration``),
     never the player's ``duration``: that one only bounds the claim while the server does not
@@ -162,6 +166,11 @@ def progress_record_heartbeat(
             user=user, lesson_key=target.lesson_key,
             defaults={"lesson_id": target.lesson_id, "course_id": target.course_id, "course_key": target.course_key},
         )
+        # The progress row's lock serialises this learner's beats: the receipt check cannot race.
+        if replay_key is not None and not _note_replay(
+            user=user, key=replay_key, kind=ReplayReceipt.Kind.HEARTBEAT, object_id=target.lesson_id
+        ):
+            return progress
         if progress.status == LessonProgress.Status.NOT_STARTED:
             _check_unlocked(user=user, lesson_keys=target.earlier_required)
         was_completed = progress.is_completed
@@ -176,6 +185,16 @@ def progress_record_heartbeat(
         if progress.is_completed and not was_completed:
             _after_completion(user=user, course_id=target.course_id)
     return progress
+
+
+def _note_replay(*, user, key: uuid.UUID, kind: str, object_id: int) -> bool:
+    """Note a replayed request's id; False when that id was already applied for this learner."""
+    if ReplayReceipt.objects.filter(user=user, key=key).exists():
+        return False
+    receipt = ReplayReceipt(user=user, key=key, kind=kind, object_id=object_id)
+    receipt.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+    receipt.save()
+    return True
 
 
 def _apply_beat(progress: LessonProgress, *, target, position: float, ranges: list, now: datetime) -> None:
@@ -364,6 +383,21 @@ def quiz_attempt_start(
         return attempt
 
 
+@transaction.atomic
+def quiz_attempts_open_offline(*, user, lesson: LessonPage, course_id: int, now: datetime | None = None) -> list[QuizAttempt]:
+    """Open (or resume) an attempt at each untimed quiz of ``lesson`` the learner may still take,
+    so that its page can be stored for offline use. A timed quiz is left alone (its clock runs
+    on the server), and so is one passed or used up; an open attempt costs nothing until it is
+    submitted."""
+    attempts = []
+    for quiz in Quiz.objects.filter(pk__in=lesson.quiz_ids(), time_limit_minutes=0):
+        try:
+            attempts.append(quiz_attempt_start(user=user, quiz=quiz, lesson=lesson, course_id=course_id, now=now))
+        except ValidationError:
+            continue  # passed, used up or empty: nothing to answer offline
+    return attempts
+
+
 def _tampered() -> ValidationError:
     return ValidationError(_("This submission does not match the quiz you were given."), code="tampered")
 
@@ -430,7 +464,11 @@ def _parse_answers(attempt: QuizAttempt, questions: dict[int, Question], data: M
 
 
 def quiz_attempt_submit(*, attempt: QuizAttempt, user, data: Mapping[str, list[str]], now: datetime | None = None) -> QuizAttempt:
-    """Grade a submission on the server. Tampered, late or repeated submissions are refused whole."""
+    """Grade a submission on the server. Tampered, late or repeated submissions are refused whole.
+
+    Idempotent by the attempt itself: it is graded once, under a row lock; answers sent again
+    (an offline submission replayed twice) find it closed and change nothing.
+    """
     now = now or timezone.now()
     if attempt.user_id != user.pk:
         raise PermissionDenied(_("This attempt is not yours."))

@@ -3,6 +3,7 @@
 import json
 import math
 import mimetypes
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -80,6 +81,23 @@ def progress_heartbeat(request, lesson_id: int):
         return _progress_heartbeat(request, lesson_id)
 
 
+#: The header carrying a client-generated id on requests replayed by the offline service worker.
+REPLAY_HEADER = "X-Takwin-Replay-Id"
+
+
+def replay_key(request) -> uuid.UUID | None:
+    """The replay id of a request sent again by the offline service worker (None when absent).
+
+    Raises ValueError when the header is there but is not a UUID.
+    """
+    raw = request.headers.get(REPLAY_HEADER)
+    if raw is None:
+        return None
+    if len(raw) > 64:
+        raise ValueError("replay id too long")
+    return uuid.UUID(raw.strip())
+
+
 def _bounded_int(text: str) -> int:
     # A player sends seconds: an integer of more than 15 digits is forged, and one of
     # hundreds of digits cannot even become a float.
@@ -132,8 +150,12 @@ def _progress_heartbeat(request, lesson_id: int):
     if payload is None:
         return _json_error(_("The heartbeat is not valid JSON."))
     try:
+        key = replay_key(request)
+    except ValueError:
+        return _json_error(_("This request id is not valid."), 400, "replay_id")
+    try:
         progress = progress_record_heartbeat(
-            user=request.user, lesson=lesson_id,
+            user=request.user, lesson=lesson_id, replay_key=key,
             position=payload.get("position"), duration=payload.get("duration"), ranges=payload.get("ranges", []),
         )
     except PermissionDenied:

@@ -1,0 +1,92 @@
+"""Offline lessons: the service worker, a lesson's offline manifest and the "My downloads" page.
+
+What is stored lives in the learner's browser (Cache Storage and IndexedDB), not on the server:
+"My downloads" is a page whose list the browser draws from its own storage, and which the
+service worker keeps so that it opens with the connection off (static/js/offline*.js).
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .models import LessonPage
+from .offline import OFFLINE_ACCESS, offline_manifest
+from .selectors import lesson_access
+from .services import quiz_attempts_open_offline
+from .views import _json_error, _learner_language
+
+SW_SOURCE = "js/offline-sw.js"
+
+
+def _worker_source() -> str:
+    # The source tree's file (development, tests) or the collected copy (production).
+    path = finders.find(SW_SOURCE)
+    if path:
+        return Path(path).read_text(encoding="utf-8")
+    with staticfiles_storage.open(SW_SOURCE) as handle:
+        return handle.read().decode("utf-8")
+
+
+@require_GET
+def service_worker(request):
+    """GET /offline-sw.js: the service worker, served from the site's root so that its scope is
+    the whole site (a script under /static/ could only control /static/).
+
+    Its first line tells it where its IndexedDB helper is (the hashed static name in production).
+    Never cached for long: a browser checks it on each visit and picks up a new version.
+    """
+    config = {"db": static("js/offline-db.js")}
+    body = f"self.TAKWIN_OFFLINE = {json.dumps(config)};\n" + _worker_source()
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_offline(request, lesson_id: int):
+    """/learn/offline/<lesson_id>/: what the browser stores to follow the lesson offline (JSON).
+
+    GET reads (the sizes shown before the learner chooses); POST first opens an attempt at each
+    untimed quiz the learner may still take, so that its page can be stored too, then answers
+    the same. Errors are JSON with a message in the page's language.
+    """
+    with translation.override(_learner_language(request) or settings.LANGUAGE_CODE):
+        if not request.user.is_authenticated:
+            return _json_error(_("Log in to save your progress."), 401, "login")
+        lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+        if lesson is None:
+            return _json_error(_("This lesson does not exist."), 404, "not_found")
+        access = lesson_access(lesson=lesson, user=request.user)
+        if access["access"] not in OFFLINE_ACCESS:
+            return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+        if request.method == "POST" and access["access"] == "ok":
+            try:
+                quiz_attempts_open_offline(user=request.user, lesson=lesson, course_id=access["course"].pk)
+            except PermissionDenied:
+                return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+        response = JsonResponse(offline_manifest(lesson=lesson, user=request.user, access=access))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def downloads(request):
+    """/my/downloads/: the lessons stored on this device, with their sizes; each can be removed.
+
+    The list is drawn by the browser from its own storage (nothing about it is on the server),
+    so the page is the same for everyone and is itself stored for offline use.
+    """
+    return render(request, "lessons/downloads.html", {})
+
