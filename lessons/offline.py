@@ -109,7 +109,8 @@ def offline_manifest(*, lesson: LessonPage, user, access: dict) -> dict:
             document = block.value["document"]
             documents.append({"url": document.url, "bytes": _document_size(document), "title": document.title})
         elif block.block_type == "quiz" and block.value.get("quiz") is not None:
-            quizzes.append(_quiz_entry(block.value["quiz"], attempts.get(block.value["quiz"].pk, [])))
+            quiz = block.value["quiz"]
+            quizzes.append(_quiz_entry(quiz, attempts.get(lesson.quiz_slot(quiz.pk), [])))
     return {
         "lesson": lesson.pk,
         "title": lesson.title,
