@@ -228,6 +228,8 @@ def register_walk_in(*, session: Session, walk_in: WalkIn, half_day_id: int, use
     _require(user)
     if not _WALK_IN_REF_RE.fullmatch(walk_in.reference or ""):
         raise ValidationError(_("This walk-in has no valid reference."))
+    if not session.half_days.filter(pk=half_day_id).exists():
+        raise ValidationError(_("This half-day is not one of this session's."))
     code = walk_in_code(walk_in.reference)
     registration = Registration.objects.filter(code=code).first()
     if registration is None:
