@@ -142,8 +142,9 @@ def sync(request, session_id: int):
         walked = [_walk_in(session, item, device, request.user) for item in walk_ins]
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=409)
-    present = selectors.roster(session)["present"]
-    return JsonResponse({"results": [r.as_json() for r in results], "walk_ins": walked, "present": present})
+    return JsonResponse({
+        "results": [r.as_json() for r in results], "walk_ins": walked, "present": selectors.present(session),
+    })
 
 
 def _list(body: dict, key: str) -> list:

@@ -36,7 +36,6 @@ def roster(session: Session) -> dict:
         session.registrations.order_by("full_name", "pk").values("pk", "code", "full_name", "status", "province")
     )
     half_days = list(HalfDay.objects.filter(session=session).order_by("date", "part"))
-    present = Attendance.objects.filter(half_day__session=session).values_list("registration__code", "half_day_id")
     return {
         "session": {"id": session.pk, "code": session.code, "status": session.status},
         "half_days": [{"id": h.pk, "date": h.date.isoformat(), "part": h.part, "label": str(h)} for h in half_days],
@@ -44,8 +43,14 @@ def roster(session: Session) -> dict:
             {"id": r["pk"], "code": r["code"], "name": r["full_name"], "status": r["status"], "province": r["province"]}
             for r in registrations
         ],
-        "present": [[code, half_day] for code, half_day in present],
+        "present": present(session),
     }
+
+
+def present(session: Session) -> list[list]:
+    """Who is present so far: ``[code, half-day id]`` pairs (one query)."""
+    rows = Attendance.objects.filter(half_day__session=session).values_list("registration__code", "half_day_id")
+    return [[code, half_day] for code, half_day in rows]
 
 
 def sheet_rows(session: Session, half_day: HalfDay) -> list[dict]:
