@@ -75,7 +75,7 @@ def index(request):
 @staff_only
 def page(request, session_id: int):
     """The phone's check-in page for one session (works offline once opened)."""
-    session = _session(session_id)
+    session = get_object_or_404(Session.objects.prefetch_related("pages__locale"), pk=session_id)
     half_days = list(session.half_days.order_by("date", "part"))
     context = {
         "session": session, "half_days": half_days, "current": _current_half_day(half_days),

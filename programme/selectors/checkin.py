@@ -11,7 +11,7 @@ def sessions_for_check_in() -> QuerySet[Session]:
     return (
         Session.objects.filter(status__in=CHECK_IN_STATUSES)
         .annotate(confirmed=Count("registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)))
-        .prefetch_related("half_days", "pages")
+        .prefetch_related("half_days", "pages__locale")
         .order_by("code")
     )
 

@@ -141,3 +141,19 @@ def test_index_lists_open_sessions_only(door):
     html = door["client"].get(reverse("checkin:index")).content.decode()
     assert door["session"].code in html and planned.code not in html
     assert reverse("checkin:sheet_pdf", args=[door["session"].pk, door["am"].pk]) in html
+
+
+def test_index_and_page_stay_within_the_query_budget(door, django_assert_max_num_queries):
+    """The session list and the phone page: at most 15 queries, the same with more sessions and people."""
+    index, page = reverse("checkin:index"), reverse("checkin:page", args=[door["session"].pk])
+    with django_assert_max_num_queries(15) as few_index:
+        assert door["client"].get(index).status_code == 200
+    with django_assert_max_num_queries(15) as few_page:
+        assert door["client"].get(page).status_code == 200
+    for _ in range(5):
+        half_days(SessionFactory())
+        registration(door["session"])
+    with django_assert_max_num_queries(len(few_index.captured_queries)):
+        door["client"].get(index)
+    with django_assert_max_num_queries(len(few_page.captured_queries)):
+        door["client"].get(page)
