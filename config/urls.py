@@ -63,6 +63,8 @@ urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
+    # The programme's door (phones at the venue): its own namespace, so it can move under programme.urls.
+    path("checkin/", include("programme.checkin_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -107,6 +107,8 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
         constraints = [models.UniqueConstraint(fields=["registration", "half_day"], name="unique_attendance")]
+        # Held by the "Programme" group (migration 0003 grants it): the door's check-in page and its sync.
+        permissions = [("check_in", _("Can check attendees in at the door"))]
 
     def __str__(self):
         return f"{self.registration} · {self.half_day}"

@@ -106,7 +106,7 @@ HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"\b(href|src|action)\s*=\s*[\"']?\s*javascript:", re.I)
 # Rendered to PDF by WeasyPrint, never sent to a browser.
-NOT_SERVED = {"courses/certificate_pdf.html"}
+NOT_SERVED = {"courses/certificate_pdf.html", "programme/signin_sheet_pdf.html"}
 
 
 def test_no_template_needs_unsafe_inline():

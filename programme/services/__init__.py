@@ -1,0 +1,1 @@
+"""The programme's services, one module per area (registration, check-in, closing, ...)."""
