@@ -36,15 +36,21 @@ def environment(db: Path, *, page_cache: bool) -> dict:
         DJANGO_SETTINGS_MODULE="config.settings.dev", DJANGO_DEBUG="false", DATABASE_URL=f"sqlite:///{db}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", PYTHONPATH=str(ROOT), DATABASE_CONN_MAX_AGE="60",
         DJANGO_CACHE_DIR=str(db.parent / "bench-cache"), PAGECACHE_SECONDS="300" if page_cache else "0",
+        SEARCH_INDEX_DIR=str(db.parent / "bench-search-index"),
     )
     return env
 
 
 def prepare(db: Path, env: dict) -> dict:
     """Migrate and load the demo once; return the pages to hit and a logged-in session cookie."""
+    for folder in ("media", "protected"):
+        (db.parent / folder).mkdir(exist_ok=True)
     if not db.exists():
         subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
         subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    if not (db.parent / "bench-search-index").exists():
+        # The demo's index updates are queued tasks: index what search will look for.
+        subprocess.run([PY, "manage.py", "update_index"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
@@ -198,7 +204,7 @@ def main():
     args.db.parent.mkdir(parents=True, exist_ok=True)
     plan = prepare(args.db, environment(args.db, page_cache=False))
     has_page_cache = (ROOT / "pagecache").is_dir()
-    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"gunicorn, {args.workers} sync workers, SQLite; {args.requests} requests per page, "
           f"{args.concurrency} concurrent keep-alive connections")
     queries = {(label, "uncached"): count_queries(path, None) for label, path in plan["public"]}
