@@ -101,10 +101,11 @@ def manage(root: Path, env: dict, script: str, *args: str) -> dict:
         [str(root / ".venv" / "bin" / "python"), "-c", ("import django, sys; django.setup()\n" + script), *args],
         cwd=root,
         env={**env, "PYTHONPATH": str(root)},
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        raise SystemExit(f"set-up failed in {root}:\n{done.stderr[-2000:]}")
     line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH "))
     return json.loads(line[6:])
 
@@ -224,6 +225,8 @@ def run_one(args, kind: str, root: Path, tmp: Path) -> None:
         admin = args.postgres.rsplit("/", 1)[0] + "/postgres"
         for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
             subprocess.run(["psql", admin, "-q", "-c", sql], check=True, capture_output=True)
+    for folder in ("media", "protected"):  # the storage expects its folders to exist
+        (tmp / folder).mkdir(exist_ok=True)
     python = str(root / ".venv" / "bin" / "python")
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=root, env=env, check=True)
     data = manage(root, env, SETUP, str(args.learners))

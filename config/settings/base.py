@@ -162,7 +162,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+            # Django's file cache lists its whole folder on every write (to cull): keep it small.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 # Anonymous pages kept this long at most (a publish purges them at once); 0 turns the cache off.

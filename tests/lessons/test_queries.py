@@ -110,3 +110,31 @@ def test_lesson_page_stays_within_fifteen_queries(homes, django_assert_max_num_q
     expected = count_queries(small_client, small_lesson.url)
     assert expected <= 15
     assert count_queries(big_client, big_lesson.url) == expected
+
+
+def playable_recording(title: str):
+    """A recording with a published encode and two renditions (rows only: no file is played)."""
+    from media_pipeline.models import Encode, Rendition
+    from tests.search.documents import make_recording
+
+    asset = make_recording(title)
+    encode = Encode.objects.create(asset=asset, prefix=f"media_pipeline/{asset.pk}/e", status=Encode.Status.DONE,
+                                   master="master.m3u8", mp4="video.mp4", poster="poster.jpg")
+    for spec, height in (("240p", 240), ("480p", 480), ("audio", None)):
+        Rendition.objects.create(asset=asset, encode=encode, spec=spec, playlist=f"{spec}.m3u8", height=height)
+    asset.current_encode = encode
+    asset.save(update_fields=["current_encode"])
+    return asset
+
+
+def test_video_lesson_page_stays_within_fifteen_queries(homes, django_assert_max_num_queries):
+    """A lesson playing a recording (encode, renditions, player preferences) runs at most 15
+    queries, as many in a module of 30 video lessons as in one of 2."""
+    small = make_course(slug="vs", lessons=2, revisions=False, recording=playable_recording("small"))
+    big = make_course(slug="vb", lessons=30, revisions=False, recording=playable_recording("big"))
+    small_client, big_client = enrolled_client(UserFactory(), small), enrolled_client(UserFactory(), big)
+    small_lesson, big_lesson = lessons_of(small)[1], lessons_of(big)[1]
+    expected = count_queries(small_client, small_lesson.url)
+    assert expected <= 15
+    assert count_queries(big_client, big_lesson.url) == expected
+    assert "data-progress-url" in small_client.get(small_lesson.url).content.decode()
