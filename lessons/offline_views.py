@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import LessonPage
@@ -26,6 +27,36 @@ from .services import quiz_attempts_open_offline
 from .views import _json_error, _learner_language
 
 SW_SOURCE = "js/offline-sw.js"
+
+#: The words of the offline chooser and of "My downloads", drawn by static/js/offline-download.js:
+#: sent with the manifest (the lesson page stays light) and written on "My downloads" as data-*.
+LABELS = {
+    "label-audio": gettext_lazy("Audio only"),
+    "label-mp4": gettext_lazy("Video (360p)"),
+    "label-video": gettext_lazy("Video"),
+    "label-documents": gettext_lazy("Documents"),
+    "label-page": gettext_lazy("The lesson, its images and its quiz"),
+    "label-total": gettext_lazy("Total to download"),
+    "label-store": gettext_lazy("Download"),
+    "label-cancel": gettext_lazy("Cancel"),
+    "label-working": gettext_lazy("Downloading…"),
+    "label-done": gettext_lazy("Stored on this device."),
+    "label-failed": gettext_lazy("The download failed; nothing was stored. Try again with a connection."),
+    "label-timed": gettext_lazy("Quizzes with a time limit need a connection."),
+    "label-remove": gettext_lazy("Remove from this device"),
+    "label-removed": gettext_lazy("Removed from this device."),
+    "label-stored-on": gettext_lazy("Stored on"),
+    "label-empty": gettext_lazy("No lesson is stored on this device yet."),
+    "label-used": gettext_lazy("Space used on this device"),
+    "unit-kb": gettext_lazy("KB"),
+    "unit-mb": gettext_lazy("MB"),
+}
+
+
+def _camel(name: str) -> str:
+    # The name a data-* attribute has in the browser's element.dataset: label-stored-on → labelStoredOn.
+    first, *rest = name.split("-")
+    return first + "".join(part.title() for part in rest)
 
 
 def _worker_source() -> str:
@@ -42,10 +73,11 @@ def service_worker(request):
     """GET /offline-sw.js: the service worker, served from the site's root so that its scope is
     the whole site (a script under /static/ could only control /static/).
 
-    Its first line tells it where its IndexedDB helper is (the hashed static name in production).
+    Its first line tells it where its IndexedDB helper is (``offline.js``, which the lesson page
+    loads too; the hashed static name in production).
     Never cached for long: a browser checks it on each visit and picks up a new version.
     """
-    config = {"db": static("js/offline-db.js")}
+    config = {"db": static("js/offline.js")}
     body = f"self.TAKWIN_OFFLINE = {json.dumps(config)};\n" + _worker_source()
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
@@ -76,7 +108,9 @@ def lesson_offline(request, lesson_id: int):
                 quiz_attempts_open_offline(user=request.user, lesson=lesson, course_id=access["course"].pk)
             except PermissionDenied:
                 return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
-        response = JsonResponse(offline_manifest(lesson=lesson, user=request.user, access=access))
+        manifest = offline_manifest(lesson=lesson, user=request.user, access=access)
+        manifest["labels"] = {_camel(name): str(text) for name, text in LABELS.items()}
+        response = JsonResponse(manifest)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -88,5 +122,5 @@ def downloads(request):
     The list is drawn by the browser from its own storage (nothing about it is on the server),
     so the page is the same for everyone and is itself stored for offline use.
     """
-    return render(request, "lessons/downloads.html", {})
+    return render(request, "lessons/downloads.html", {"labels": LABELS})
 

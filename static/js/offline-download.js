@@ -2,7 +2,7 @@
  * anything is fetched), the storing of a lesson, its removal, and the "My downloads" list.
  * What a lesson needs comes from /learn/offline/<id>/ (lessons/offline.py); the pages' own
  * styles, scripts, images and fonts are read from the pages themselves. Labels come from the
- * data-label-* attributes of templates/lessons/includes/offline_labels.html. */
+ * manifest (the chooser) or the data-* attributes of "My downloads" (lessons/offline_views.LABELS). */
 /* global TakwinOfflineDB */
 (function () {
   "use strict";
@@ -82,7 +82,7 @@
   }
 
   function chooser(box, manifest, onStored) {
-    var labels = box.dataset, panel = box.querySelector("[data-offline-chooser]");
+    var labels = manifest.labels, panel = box.querySelector("[data-offline-chooser]");
     var form = el("form", { "class": "offline__form" });
     manifest.videos.forEach(function (video, n) { if (video.choices.length) { form.appendChild(videoFieldset(video, n, labels)); } });
     var documents = manifest.documents.reduce(function (sum, d) { return sum + (d.bytes || 0); }, 0);

@@ -1,6 +1,7 @@
 /* Takwin's service worker: lessons stored for offline use, and the learner's heartbeats and quiz
  * answers kept until the connection returns. Served by lessons.offline_views.service_worker at
- * /offline-sw.js (scope: the whole site), which puts self.TAKWIN_OFFLINE = {db: url} first.
+ * /offline-sw.js (scope: the whole site), which puts self.TAKWIN_OFFLINE = {db: url} first
+ * (the URL of offline.js, whose records part runs here).
  *
  * - Pages: the network first (a few seconds), then the stored copy of a stored page.
  * - Stored files (media, images, documents, styles, scripts): the stored copy first; byte

@@ -170,7 +170,7 @@ def test_service_worker_is_served_from_the_root_as_javascript(client):
     assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "no-cache"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     body = response.content.decode()
-    assert body.startswith("self.TAKWIN_OFFLINE = {\"db\": \"/static/js/offline-db.js\"};")
+    assert body.startswith("self.TAKWIN_OFFLINE = {\"db\": \"/static/js/offline.js\"};")
     assert "importScripts(self.TAKWIN_OFFLINE.db)" in body
 
 
