@@ -64,3 +64,23 @@ def reportable_courses(*, user) -> QuerySet[CoursePage]:
     if user.is_superuser or user.has_perm("courses.view_enrolment"):
         return qs
     return qs.filter(trainers__user=user).distinct()
+
+
+def course_minutes(courses) -> dict[int, int | None]:
+    """Each module's length in minutes: the editor's estimate when set, otherwise the sum of its
+    lessons' durations (asked of the lessons app through ``COURSE_MINUTES_HOOK``: one query for
+    any number of modules); None when neither is known."""
+    from wagtail import hooks
+
+    from .models import COURSE_MINUTES_HOOK
+
+    courses = list(courses)
+    minutes: dict[int, int | None] = {
+        c.pk: round(float(c.estimated_hours) * 60) if c.estimated_hours else None for c in courses
+    }
+    pending = [c for c in courses if minutes[c.pk] is None]
+    if pending:
+        for provide in hooks.get_hooks(COURSE_MINUTES_HOOK):
+            for pk, value in provide(courses=pending).items():
+                minutes[pk] = minutes[pk] or value or None
+    return minutes

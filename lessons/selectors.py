@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Certificate, CoursePage, Enrolment
-from courses.selectors import course_enrolment_data
+from courses.selectors import course_enrolment_data, reportable_courses
 
 from .grading import correct_option_ids
 from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
@@ -43,6 +43,30 @@ def module_lessons(courses) -> QuerySet[LessonPage]:
               "estimated_minutes", "body")
         .order_by("path")
     )
+
+
+def module_minutes(courses) -> dict[int, int]:
+    """The sum of the live lessons' estimated minutes of each module (one query)."""
+    courses = list(courses)
+    by_path = {c.path: c.pk for c in courses}
+    totals: dict[int, int] = defaultdict(int)
+    for path, minutes in module_lessons(courses).values_list("path", "estimated_minutes"):
+        totals[by_path[path[: -LessonPage.steplen]]] += minutes or 0
+    return dict(totals)
+
+
+def recording_use_choices(*, user) -> list[dict]:
+    """The modules whose reports ``user`` reads (a trainer's own, every module for editors),
+    each with all its lessons, drafts included, for "use in a lesson" (two queries)."""
+    courses = list(reportable_courses(user=user))
+    if not courses:
+        return []
+    by_path = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    lessons = LessonPage.objects.filter(by_path).only("pk", "title", "path", "depth", "live").order_by("path")
+    by_course: dict[str, list] = {c.path: [] for c in courses}
+    for lesson in lessons:
+        by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
+    return [{"course": c, "lessons": by_course[c.path]} for c in courses if by_course[c.path]]
 
 
 def _progress_map(*, user, course_ids) -> dict:

@@ -2,7 +2,7 @@ from django.urls import path
 
 import params.converters  # noqa: F401  (registers the <id:...> converter)
 
-from . import views
+from . import module_views, views
 
 app_name = "lessons"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("attempt/<id:pk>/", views.attempt_view, name="attempt"),
     path("attempt/<id:pk>/result/", views.attempt_result, name="attempt_result"),
     path("video/<id:document_id>/", views.video_file, name="video"),
+    path("use-recording/<id:recording_id>/", module_views.recording_use, name="recording_use"),
 ]

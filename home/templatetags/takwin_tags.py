@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -15,6 +16,20 @@ def section_url(slug: str) -> str:
     Section pages carry the same ASCII slug in every language tree, so this needs no query.
     """
     return reverse("wagtail_serve", args=[f"{slug}/"])
+
+
+@register.simple_tag(takes_context=True)
+def role_links(context) -> dict:
+    """What the header offers the signed-in user: the admin (editors), their recordings and
+    the reports (trainers, and whoever may read reports). One query per request at most."""
+    from accounts.selectors import EDITOR, TRAINER, may_read_reports, user_roles
+
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    return {"admin": EDITOR in roles or TRAINER in roles, "recordings": TRAINER in roles or EDITOR in roles,
+            "reports": may_read_reports(user)}
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
@@ -42,3 +57,34 @@ def language_switcher(context):
             url = translate_url(request.get_full_path() if request else "/", code)
         links.append({"code": code, "name": name, "url": url})
     return {"links": links}
+
+
+@register.filter
+def clock(seconds) -> str:
+    """A length in seconds as a clock: "4:05", or "1:02:05" from an hour on ("" when unknown).
+    Templates isolate it (``<bdi>``) on Arabic pages."""
+    try:
+        total = max(0, round(float(seconds)))
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.simple_tag
+def length_words(minutes) -> str:
+    """A module's length in words, in the plural form of the language: "45 دقيقة", "حوالي ساعتين",
+    "حوالي ساعة ونصف" (to the half hour from an hour on; "" when unknown)."""
+    try:
+        minutes = round(float(minutes))
+    except (TypeError, ValueError):
+        return ""
+    if minutes <= 0:
+        return ""
+    if minutes < 60:
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    hours, half = divmod(round(minutes / 30), 2)
+    if half:
+        return ngettext("About %(n)s and a half hours", "About %(n)s and a half hours", hours) % {"n": hours}
+    return ngettext("About %(hours)s hour", "About %(hours)s hours", hours) % {"hours": hours}
