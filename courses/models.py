@@ -18,9 +18,10 @@ from vocabulary.models import Person, Theme
 
 #: Wagtail hook adding to a module page's context: ``fn(*, course, user) -> dict``.
 COURSE_PAGE_CONTEXT_HOOK = "course_page_context"
-#: Functions ``(courses=[...]) -> {course id: minutes}`` giving the length of modules from their
-#: lessons (the lessons app registers one): a module's estimate unless an editor sets it.
-COURSE_MINUTES_HOOK = "course_minutes"
+#: Functions ``(courses=[...]) -> {course id: {"minutes": …, "lessons": …}}`` giving the length
+#: (the estimate unless an editor sets one) and the lesson count of modules from their lessons
+#: (the lessons app registers one; courses reads no lesson itself).
+COURSE_LESSON_FACTS_HOOK = "course_lesson_facts"
 
 
 class CourseIndexPage(Page):

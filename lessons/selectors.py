@@ -45,14 +45,16 @@ def module_lessons(courses) -> QuerySet[LessonPage]:
     )
 
 
-def module_minutes(courses) -> dict[int, int]:
-    """The sum of the live lessons' estimated minutes of each module (one query)."""
+def module_lesson_facts(courses) -> dict[int, dict]:
+    """Each module's live lessons: their number and the sum of their estimated minutes (one query)."""
     courses = list(courses)
     by_path = {c.path: c.pk for c in courses}
-    totals: dict[int, int] = defaultdict(int)
+    facts: dict[int, dict] = {}
     for path, minutes in module_lessons(courses).values_list("path", "estimated_minutes"):
-        totals[by_path[path[: -LessonPage.steplen]]] += minutes or 0
-    return dict(totals)
+        found = facts.setdefault(by_path[path[: -LessonPage.steplen]], {"minutes": 0, "lessons": 0})
+        found["minutes"] += minutes or 0
+        found["lessons"] += 1
+    return facts
 
 
 def recording_use_choices(*, user) -> list[dict]:

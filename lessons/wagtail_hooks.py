@@ -8,10 +8,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.models import COURSE_MINUTES_HOOK, COURSE_PAGE_CONTEXT_HOOK
+from courses.models import COURSE_LESSON_FACTS_HOOK, COURSE_PAGE_CONTEXT_HOOK
 
 from .models import Quiz
-from .selectors import module_minutes, module_outline
+from .selectors import module_lesson_facts, module_outline
 
 
 class QuizViewSet(SnippetViewSet):
@@ -50,10 +50,10 @@ def course_page_outline(*, course, user) -> dict:
     return {"outline": module_outline(course=course, user=user)}
 
 
-@hooks.register(COURSE_MINUTES_HOOK)
-def course_lesson_minutes(*, courses) -> dict:
-    """Modules' lengths from their live lessons (the editors' estimate wins: courses.selectors)."""
-    return module_minutes(courses)
+@hooks.register(COURSE_LESSON_FACTS_HOOK)
+def course_lesson_facts(*, courses) -> dict:
+    """Modules' lengths and lesson counts from their live lessons (an editor's estimate wins: courses.selectors)."""
+    return module_lesson_facts(courses)
 
 
 @hooks.register("before_serve_document")

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -88,3 +89,29 @@ def length_words(minutes) -> str:
     if half:
         return ngettext("About %(n)s and a half hours", "About %(n)s and a half hours", hours) % {"n": hours}
     return ngettext("About %(hours)s hour", "About %(hours)s hours", hours) % {"hours": hours}
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, key: str, value: str = "", also: str = "") -> str:
+    """The current query string without ``key=value`` (every value of ``key`` when ``value`` is
+    empty; ``also`` names a second parameter dropped whole) and without the page number: the
+    link of a removable filter chip."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for name in ("page", also):
+        params.pop(name, None)
+    if value:
+        params.setlist(key, [v for v in params.getlist(key) if v != value])
+    else:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@register.filter
+def grouped(value) -> str:
+    """An integer with its thousands grouped by a narrow no-break space ("4 820"), as the
+    archive's charts print them: the table beside a chart says the same figure the same way."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)

@@ -65,11 +65,11 @@ def test_the_time_limit_is_a_clock_the_script_counts_down(quiz_setup):
     assert "quiz-timer.js" not in html
 
 
-@pytest.mark.parametrize(("prefix", "wrong", "separator", "order"), [("", "إجابة خاطئة", "، ", " ← "),
+@pytest.mark.parametrize(("prefix", "wrong", "separator", "order"), [("", "إجابة خاطئة", "، ", " ثم "),
                                                                       ("/fr", "Mauvaise réponse", ", ", " → ")])
 def test_the_review_words_the_verdict_apart_from_the_answers(quiz_setup, prefix, wrong, separator, order):
     """The verdict reads "wrong answer", never the word of an option; multiple answers are a list
-    (a comma), orderings an order (an arrow pointing the way the language reads)."""
+    (a comma), orderings an order ("ثم" in Arabic, which no direction can turn round; an arrow in French)."""
     attempt = start(quiz_setup)
     quiz_attempt_submit(attempt=attempt, user=quiz_setup["learner"], data=wrong_answers(attempt))
     html = quiz_setup["client"].get(f"{prefix}/learn/attempt/{attempt.pk}/result/").content.decode()
