@@ -131,7 +131,7 @@ def dashboard_data(*, user) -> dict:
     """"My learning": modules in progress with their next lesson, completed modules, certificates."""
     enrolments = list(
         Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "course__theme")
+        .select_related("course", "course__theme", "course__locale")
         .order_by("-last_activity_at", "-enrolled_at")
     )
     courses = [e.course for e in enrolments]

@@ -115,3 +115,19 @@ def grouped(value) -> str:
         return f"{int(value):,}".replace(",", "\u202f")
     except (TypeError, ValueError):
         return "" if value is None else str(value)
+
+
+@register.filter
+def script_lang(text) -> str:
+    """"ar" for a text holding Arabic letters, else "fr": the ``lang`` of a free-text name (a
+    venue, a commune) typed in whichever script the record had, so an Arabic page marks the
+    Latin ones for screen readers (and the screens test)."""
+    return "ar" if any("\u0600" <= ch <= "\u06ff" for ch in str(text or "")) else "fr"
+
+
+@register.simple_tag
+def in_its_language(text) -> str:
+    """``text`` (a name typed by its owner) in a span marked with the language of its script."""
+    from django.utils.html import format_html
+
+    return format_html('<span lang="{}" dir="auto">{}</span>', script_lang(text), text)

@@ -50,7 +50,9 @@ def test_card_queries_do_not_grow_with_the_modules(homes):
     for n in (2, 6):
         for i in range(len(counts) * 2, n):
             module(f"m{i}", [10, 10])
+        client = Client()
+        client.get("/courses/")  # the first request fills the site and content-type caches
         with CaptureQueriesContext(connection) as captured:
-            assert Client().get("/courses/").status_code == 200
+            assert client.get("/courses/").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] and counts[1] <= 15
