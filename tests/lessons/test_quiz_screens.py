@@ -2,6 +2,8 @@
 answers (a true/false answer "خطأ" is not the verdict "wrong"), answers joined as a list or an
 order, and "Try again" while attempts remain."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -58,7 +60,8 @@ def test_the_time_limit_is_a_clock_the_script_counts_down(quiz_setup):
     attempt = start(quiz_setup)
     html = quiz_setup["client"].get(f"/learn/attempt/{attempt.pk}/").content.decode()
     assert 'data-quiz-timer="' in html and "data-quiz-form" in html
-    assert '<bdi class="quiz__clock" data-quiz-clock>15:00</bdi>' in html or "14:59</bdi>" in html
+    # 15:00 when the page is served within the second, a little less on a busy machine
+    assert re.search(r'<bdi class="quiz__clock" data-quiz-clock>1[45]:[0-5][0-9]</bdi>', html)
     assert "quiz-timer.js" in html and "ثانية" not in html
     quiz_attempt_submit(attempt=attempt, user=quiz_setup["learner"], data=wrong_answers(attempt))
     Quiz.objects.filter(pk=quiz_setup["quiz"].pk).update(time_limit_minutes=0)
