@@ -8,6 +8,17 @@ from django.utils.translation import gettext_lazy as _
 User = get_user_model()
 
 
+class LanguageSelect(forms.Select):
+    """Languages named in their own language ("Français" on an Arabic page), each option marked
+    with its ``lang`` so that screen readers read it in that language."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class ProfileForm(forms.ModelForm):
     """The learner profile fields shown at sign-up and on the profile page."""
 
@@ -18,6 +29,7 @@ class ProfileForm(forms.ModelForm):
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "commune": forms.TextInput(attrs={"autocomplete": "address-level2"}),
             "position": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "preferred_language": LanguageSelect,
         }
 
     def __init__(self, *args, **kwargs):

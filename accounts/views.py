@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import LoginForm, ProfileForm, SignupForm
+from .selectors import landing_url
 from .services import PROFILE_FIELDS, user_create, user_update_profile
 
 
@@ -46,6 +47,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Without a ``next`` address, each role lands on its work (``accounts.selectors.landing_url``)."""
+        return landing_url(self.request.user)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -238,6 +238,9 @@ class ActivityPage(Page):
         index.SearchField("venue"),
         index.SearchField("commune"),
         index.SearchField("reference_code"),
+        # The words of its facets (themes, province, type, people, partners) in the page's language:
+        # a search for a theme's name finds the activities filed under it.
+        index.SearchField("facet_words"),
         index.FilterField("start_date"),
         index.FilterField("activity_type"),
         index.FilterField("province"),
@@ -257,6 +260,19 @@ class ActivityPage(Page):
     def start_year(self) -> int | None:
         """The year the activity started (the search page's year facet)."""
         return self.start_date.year if self.start_date else None
+
+    def facet_words(self) -> str:
+        """The names of the activity's themes, province, type, trainers and speakers, and partners,
+        in the page's language (people and partners fall back to their other name), for search."""
+        from django.utils import translation
+
+        language = self.locale.language_code
+        with translation.override(language):
+            words = [str(self.get_activity_type_display()), str(self.get_province_display() or "")]
+            words += [theme.name for theme in self.themes.all()]
+            words += [person.name for person in self.trainers.all()]
+        words += [partner.name_for(language) for partner in self.partners.all()]
+        return "\n".join(word for word in words if word)
 
     def attachment_text(self) -> str:
         """The text of the activity's documents and of its recordings' captions, for search."""

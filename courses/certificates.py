@@ -32,22 +32,46 @@ def font_dir() -> Path:
     return Path(FONT_DIRS[0])
 
 
-def verification_url(certificate: Certificate, *, base_url: str) -> str:
-    """The public address that the QR code points to, in the certificate's language."""
-    with translation.override(certificate.language):
+def verification_url(certificate: Certificate, *, base_url: str, language: str | None = None) -> str:
+    """The public address that the QR code points to, in ``language`` (the certificate's by default)."""
+    with translation.override(language or certificate.language):
         path = reverse("courses:certificate_verify", args=[certificate.code])
     return base_url.rstrip("/") + path
 
 
-def certificate_pdf(certificate: Certificate, *, base_url: str) -> bytes:
-    """The certificate as a PDF in its language, with a QR code to its verification page."""
+def certificate_facts(certificate: Certificate, *, language: str) -> dict:
+    """What a certificate states in ``language``: the module's title in that language (its
+    translation's title when the module has one, else the title copied at issue), its length,
+    the wording agreeing with the learner's gender, and who signs it (two queries)."""
+    from accounts.selectors import is_feminine
+
+    from .selectors import course_minutes
+
+    course = certificate.course
+    title = certificate.course_title
+    if language != certificate.language:
+        translated = course.get_translations(inclusive=False).filter(locale__language_code=language).first()
+        title = translated.title if translated is not None else title
+    signatory = getattr(settings, "COURSES_CERTIFICATE_SIGNATORY", {}) or {}
+    return {
+        "course_title": title,
+        "minutes": course_minutes([course])[course.pk],
+        "feminine": is_feminine(certificate.user),
+        "signatory_name": signatory.get(language, "") if isinstance(signatory, dict) else str(signatory),
+    }
+
+
+def certificate_pdf(certificate: Certificate, *, base_url: str, language: str | None = None) -> bytes:
+    """The certificate as a PDF in ``language`` (its own by default), with a QR code to its
+    verification page in that language."""
     from weasyprint import HTML
 
-    url = verification_url(certificate, base_url=base_url)
+    language = language or certificate.language
+    url = verification_url(certificate, base_url=base_url, language=language)
     qr = segno.make(url, error="m").svg_data_uri(scale=4, border=1)
-    with translation.override(certificate.language):
+    with translation.override(language):
         html = render_to_string("courses/certificate_pdf.html", {
             "certificate": certificate, "verify_url": url, "qr": qr, "font_dir": font_dir().as_uri(),
-            "bidi": translation.get_language_bidi(),
+            "bidi": translation.get_language_bidi(), **certificate_facts(certificate, language=language),
         })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -18,6 +18,10 @@ from vocabulary.models import Person, Theme
 
 #: Wagtail hook adding to a module page's context: ``fn(*, course, user) -> dict``.
 COURSE_PAGE_CONTEXT_HOOK = "course_page_context"
+#: Functions ``(courses=[...]) -> {course id: {"minutes": …, "lessons": …}}`` giving the length
+#: (the estimate unless an editor sets one) and the lesson count of modules from their lessons
+#: (the lessons app registers one; courses reads no lesson itself).
+COURSE_LESSON_FACTS_HOOK = "course_lesson_facts"
 
 
 class CourseIndexPage(Page):
@@ -72,7 +76,10 @@ class CoursePage(Page):
     objectives = RichTextField(_("objectives"), blank=True)
     audience = models.TextField(_("audience"), blank=True)
     prerequisites = models.TextField(_("prerequisites"), blank=True)
-    estimated_hours = models.DecimalField(_("estimated hours"), max_digits=4, decimal_places=1, default=2)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=4, decimal_places=1, null=True, blank=True,
+        help_text=_("Leave empty to use the sum of the lessons' durations."),
+    )
     cover_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -131,10 +138,11 @@ class CoursePage(Page):
         verbose_name_plural = _("course modules")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_enrolment_data
+        from .selectors import course_enrolment_data, course_minutes
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_enrolment_data(course=self, user=request.user))
+        context["course_minutes"] = course_minutes([self])[self.pk]
         # The lesson outline with the visitor's progress comes from the lessons app, which
         # sits above this one: it registers a function under this hook (lessons/wagtail_hooks.py).
         for provide in hooks.get_hooks(COURSE_PAGE_CONTEXT_HOOK):

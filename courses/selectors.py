@@ -13,7 +13,7 @@ MAX_QUERY_LENGTH = 200
 
 def course_list(*, locale, parent=None) -> QuerySet[CoursePage]:
     """Live modules in one locale, in the editors' order, with their theme."""
-    qs = CoursePage.objects.live().public().filter(locale=locale).select_related("theme")
+    qs = CoursePage.objects.live().public().filter(locale=locale).select_related("theme", "cover_image").prefetch_related("cover_image__renditions")
     if parent is not None:
         qs = qs.child_of(parent)
     return qs.order_by("path")
@@ -36,7 +36,7 @@ def catalogue(*, index, theme: str = "", level: str = "", query: str = "") -> di
     if query:
         courses = courses.filter(Q(title__icontains=query) | Q(summary__icontains=query))
     return {
-        "courses": courses,
+        "courses": with_card_facts(courses),
         "themes": Theme.objects.filter(locale=index.locale),
         "levels": CoursePage.Level.choices,
         "filters": {"theme": theme, "level": level, "q": query},
@@ -74,3 +74,38 @@ def reportable_courses(*, user) -> QuerySet[CoursePage]:
     if user.is_superuser or user.has_perm("courses.view_enrolment"):
         return qs
     return qs.filter(trainers__user=user).distinct()
+
+
+def course_facts(courses) -> dict[int, dict]:
+    """Each module's length in minutes and number of lessons: the length is the editor's estimate
+    when set, otherwise the sum of its lessons' durations; both come from the lessons app through
+    ``COURSE_LESSON_FACTS_HOOK`` (one query for any number of modules). Length None when unknown."""
+    from wagtail import hooks
+
+    from .models import COURSE_LESSON_FACTS_HOOK
+
+    courses = list(courses)
+    facts = {c.pk: {"minutes": None, "lessons": 0} for c in courses}
+    if courses:
+        for provide in hooks.get_hooks(COURSE_LESSON_FACTS_HOOK):
+            for pk, found in provide(courses=courses).items():
+                facts[pk].update({"minutes": found.get("minutes") or None, "lessons": found.get("lessons", 0)})
+    for course in courses:
+        if course.estimated_hours:
+            facts[course.pk]["minutes"] = round(float(course.estimated_hours) * 60)
+    return facts
+
+
+def course_minutes(courses) -> dict[int, int | None]:
+    """Each module's length in minutes (``course_facts``)."""
+    return {pk: found["minutes"] for pk, found in course_facts(courses).items()}
+
+
+def with_card_facts(courses) -> list[CoursePage]:
+    """The modules as a list, each with ``card_minutes`` and ``card_lessons`` for its card."""
+    courses = list(courses)
+    facts = course_facts(courses)
+    for course in courses:
+        course.card_minutes = facts[course.pk]["minutes"]
+        course.card_lessons = facts[course.pk]["lessons"]
+    return courses

@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.selectors import gendered
 
 from .models import Certificate, CoursePage, Enrolment
 from .selectors import certificate_for
@@ -61,7 +64,9 @@ def enrolment_withdraw(*, user, course: CoursePage, now: datetime | None = None)
     """Unenrol (from the module in every language): the row, progress, attempts and certificates stay as history."""
     enrolment = Enrolment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
     if enrolment is None or not enrolment.is_active:
-        raise ValidationError(_("You are not enrolled in this module."), code="not_enrolled")
+        message = gendered(user, default=_("You are not enrolled in this module."),
+                           feminine=pgettext("feminine", "You are not enrolled in this module."))
+        raise ValidationError(message, code="not_enrolled")
     enrolment.status = Enrolment.Status.UNENROLLED
     enrolment.unenrolled_at = now or timezone.now()
     enrolment.save(update_fields=["status", "unenrolled_at"])

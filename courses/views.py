@@ -1,13 +1,19 @@
 """Learner- and staff-facing views of the courses app that are not Wagtail pages: enrolment and
 certificates. The dashboard and the module reports read progress: they are in ``lessons.module_views``."""
 
+import re
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import gendered
 
 from .certificates import certificate_pdf, verification_url
 from .models import Certificate, CoursePage
@@ -24,7 +30,8 @@ def enrol(request, course_id: int):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, _("You are enrolled. Good learning!"))
+        messages.success(request, gendered(request.user, default=_("You are enrolled. Good learning!"),
+                                           feminine=pgettext("feminine", "You are enrolled. Good learning!")))
     return redirect(course.get_url(request))
 
 
@@ -42,10 +49,34 @@ def unenrol(request, course_id: int):
     return redirect(course.get_url(request) or "dashboard")
 
 
+CODE_PATTERN = re.compile(r"[A-Za-z0-9]{1,32}")
+
+
+def _code_typed(value: str) -> str:
+    """A typed code as printed on certificates: spaces and dashes dropped, capitals."""
+    return re.sub(r"[\s\-]", "", value or "").upper()[:64]
+
+
+@require_GET
+def certificate_lookup(request):
+    """The verification form: a code typed here (or sent as ``?code=``) opens its page."""
+    typed = request.GET.get("code")
+    if typed is None:
+        return render(request, "courses/certificate_lookup.html", {"code": ""})
+    code = _code_typed(typed)
+    if CODE_PATTERN.fullmatch(code):
+        return redirect("courses:certificate_verify", code=code)
+    error = _("A verification code has letters and digits only, as printed under the QR code.")
+    return render(request, "courses/certificate_lookup.html", {"code": typed[:64], "error": error}, status=400)
+
+
 @require_GET
 def certificate_verify(request, code: str):
-    """Public page: whose certificate this is, for which module, when, and whether it is valid."""
-    certificate = get_object_or_404(Certificate, code=code.upper())
+    """Public page: whose certificate this is, for which module, when, and whether it is valid.
+    An unknown code gives a 404 page in the visitor's language, with the form to type it again."""
+    certificate = Certificate.objects.filter(code=code.upper()).first()
+    if certificate is None:
+        return render(request, "courses/certificate_lookup.html", {"code": code, "not_found": True}, status=404)
     return render(request, "courses/certificate_verify.html", {
         "certificate": certificate,
         "can_revoke": request.user.is_authenticated and request.user.is_staff
@@ -56,13 +87,16 @@ def certificate_verify(request, code: str):
 @login_required
 @require_GET
 def certificate_download(request, code: str):
-    """The certificate PDF, for its holder or staff."""
-    certificate = get_object_or_404(Certificate.objects.select_related("course"), code=code.upper())
+    """The certificate PDF, for its holder or staff, in the language asked for (``?lang=``, else
+    the language of the page the link is on)."""
+    certificate = get_object_or_404(Certificate.objects.select_related("course", "user"), code=code.upper())
     if certificate.user_id != request.user.pk and not request.user.is_staff:
         raise Http404
-    pdf = certificate_pdf(certificate, base_url=request.build_absolute_uri("/"))
+    languages = dict(settings.LANGUAGES)
+    language = request.GET.get("lang") if request.GET.get("lang") in languages else request.LANGUAGE_CODE
+    pdf = certificate_pdf(certificate, base_url=request.build_absolute_uri("/"), language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="takwin-certificate-{certificate.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="takwin-certificate-{certificate.code}-{language}.pdf"'
     return response
 
 

@@ -36,12 +36,12 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         # Content apps own their queries; the home page only composes them.
         from archive.selectors import activity_list, latest_activities
-        from courses.selectors import course_list, featured_courses
+        from courses.selectors import course_list, featured_courses, with_card_facts
         from pagecache import cache_in_generation, versioned_key
         from vocabulary.regions import Province
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_courses"] = featured_courses(locale=self.locale)
+        context["featured_courses"] = with_card_facts(featured_courses(locale=self.locale))
         context["latest_activities"] = latest_activities(locale=self.locale)
         context["figures"] = cache_in_generation(
             versioned_key("home:figures", self.locale_id),

@@ -143,3 +143,40 @@ def _breakdown(learners: list[dict], key: str, labels: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def report_index_rows(*, courses: list[CoursePage], language: str) -> list[dict]:
+    """One row per module, its translations together (the page in ``language`` when there is
+    one), with headline figures over every translation: enrolled, completed, in progress (one query)."""
+    groups: dict = {}
+    for course in courses:
+        group = groups.setdefault(course.translation_key, {"pages": []})
+        group["pages"].append(course)
+    figures = {
+        row["course__translation_key"]: row
+        for row in Enrolment.objects.filter(course__in=courses)
+        .values("course__translation_key")
+        .annotate(
+            enrolled=Count("pk"),
+            completed=Count("pk", filter=Q(completed_at__isnull=False)),
+            active=Count("pk", filter=Q(status=Enrolment.Status.ACTIVE, completed_at__isnull=True)),
+        )
+        .order_by()
+    }
+    rows = []
+    for key, group in groups.items():
+        pages = group["pages"]
+        shown = next((p for p in pages if p.locale.language_code == language), pages[0])
+        row = figures.get(key, {})
+        enrolled, completed = row.get("enrolled", 0), row.get("completed", 0)
+        rows.append(
+            {
+                "course": shown,
+                "languages": sorted(p.locale.language_code for p in pages),
+                "enrolled": enrolled,
+                "completed": completed,
+                "active": row.get("active", 0),
+                "completion_rate": round(completed * 100 / enrolled) if enrolled else None,
+            }
+        )
+    return rows

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from courses.models import Certificate, CoursePage, Enrolment
-from courses.selectors import course_enrolment_data
+from courses.selectors import course_enrolment_data, reportable_courses
 
 from .grading import correct_option_ids
 from .models import LessonPage, LessonProgress, Question, Quiz, QuizAttempt
@@ -45,6 +45,32 @@ def module_lessons(courses) -> QuerySet[LessonPage]:
               "completion_rule", "estimated_minutes", "body")
         .order_by("path")
     )
+
+
+def module_lesson_facts(courses) -> dict[int, dict]:
+    """Each module's live lessons: their number and the sum of their estimated minutes (one query)."""
+    courses = list(courses)
+    by_path = {c.path: c.pk for c in courses}
+    facts: dict[int, dict] = {}
+    for path, minutes in module_lessons(courses).values_list("path", "estimated_minutes"):
+        found = facts.setdefault(by_path[path[: -LessonPage.steplen]], {"minutes": 0, "lessons": 0})
+        found["minutes"] += minutes or 0
+        found["lessons"] += 1
+    return facts
+
+
+def recording_use_choices(*, user) -> list[dict]:
+    """The modules whose reports ``user`` reads (a trainer's own, every module for editors),
+    each with all its lessons, drafts included, for "use in a lesson" (two queries)."""
+    courses = list(reportable_courses(user=user))
+    if not courses:
+        return []
+    by_path = reduce(or_, (Q(path__startswith=c.path, depth=c.depth + 1) for c in courses))
+    lessons = LessonPage.objects.filter(by_path).only("pk", "title", "path", "depth", "live").order_by("path")
+    by_course: dict[str, list] = {c.path: [] for c in courses}
+    for lesson in lessons:
+        by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
+    return [{"course": c, "lessons": by_course[c.path]} for c in courses if by_course[c.path]]
 
 
 def _progress_map(*, user, courses) -> dict:
@@ -149,7 +175,7 @@ def dashboard_data(*, user) -> dict:
     language when it is published in it, else in the language the learner enrolled in."""
     enrolments = list(
         Enrolment.objects.filter(user=user, status=Enrolment.Status.ACTIVE)
-        .select_related("course", "course__theme")
+        .select_related("course", "course__theme", "course__locale")
         .order_by("-last_activity_at", "-enrolled_at")
     )
     translated = _in_language([e.course for e in enrolments])

@@ -632,3 +632,20 @@ def quiz_create(*, title: str, questions: list[dict], **fields) -> Quiz:
         question.full_clean()
         question.save()
     return quiz
+
+
+@transaction.atomic
+def lesson_add_recording(*, lesson: LessonPage, recording, user) -> LessonPage:
+    """Append a video block playing ``recording`` to the lesson's latest draft, as a new revision
+    by ``user`` (never published here: the editors' workflow publishes it). Refused without the
+    right to edit the lesson, or when the lesson already plays that recording."""
+    if not lesson.permissions_for_user(user).can_edit():
+        raise PermissionDenied
+    draft = lesson.get_latest_revision_as_object()
+    for block in draft.body.raw_data:
+        if block["type"] == "video" and (block["value"] or {}).get("recording") == recording.pk:
+            raise ValidationError(_("This lesson already plays this recording."))
+    draft.body.append(("video", {"recording": recording, "video": None, "poster": None, "caption": ""}))
+    draft.full_clean()
+    draft.save_revision(user=user, log_action=True)
+    return draft

@@ -2,7 +2,7 @@ from django.urls import path
 
 import params.converters  # noqa: F401  (registers the <id:...> converter)
 
-from . import offline_views, views
+from . import module_views, offline_views, views
 
 app_name = "lessons"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("attempt/<id:pk>/result/", views.attempt_result, name="attempt_result"),
     path("video/<id:document_id>/", views.video_file, name="video"),
     path("offline/<id:lesson_id>/", offline_views.lesson_offline, name="offline"),
+    path("use-recording/<id:recording_id>/", module_views.recording_use, name="recording_use"),
 ]

@@ -1,15 +1,17 @@
 """Quizzes in the Wagtail admin (a snippet viewset with the questions inline), and the lesson
 outline that module pages show (courses reads no progress: it asks this hook)."""
 
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.models import COURSE_PAGE_CONTEXT_HOOK
+from courses.models import COURSE_LESSON_FACTS_HOOK, COURSE_PAGE_CONTEXT_HOOK
 
 from .models import Quiz
-from .selectors import module_outline
+from .selectors import module_lesson_facts, module_outline
 
 
 class QuizViewSet(SnippetViewSet):
@@ -25,10 +27,33 @@ class QuizViewSet(SnippetViewSet):
 register_snippet(QuizViewSet)
 
 
+class LearnerReportsMenuItem(MenuItem):
+    """The module reports in the admin's Reports menu, for those who may read them."""
+
+    def is_shown(self, request):
+        from accounts.selectors import may_read_reports
+
+        return may_read_reports(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def learner_reports_menu_item():
+    # Lazy: the reports live under the language prefixes, and the admin's language is the user's.
+    return LearnerReportsMenuItem(
+        _("Learner reports"), reverse_lazy("courses:report_index"), name="learner-reports", icon_name="table", order=50
+    )
+
+
 @hooks.register(COURSE_PAGE_CONTEXT_HOOK)
 def course_page_outline(*, course, user) -> dict:
     """The module page's lesson outline with the visitor's progress."""
     return {"outline": module_outline(course=course, user=user)}
+
+
+@hooks.register(COURSE_LESSON_FACTS_HOOK)
+def course_lesson_facts(*, courses) -> dict:
+    """Modules' lengths and lesson counts from their live lessons (an editor's estimate wins: courses.selectors)."""
+    return module_lesson_facts(courses)
 
 
 @hooks.register("before_serve_document")

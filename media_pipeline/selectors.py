@@ -26,6 +26,24 @@ def assets_of_user(user) -> QuerySet:
     return get_media_model().objects.filter(uploaded_by_user=user).order_by("-created_at")
 
 
+def recordings_overview(user, *, limit: int = 100) -> list[dict]:
+    """The trainer's recordings page: each recording (newest first) with its state, its caption
+    languages and how many pages use it (four queries whatever the number of recordings)."""
+    from wagtail.models import ReferenceIndex
+
+    assets = list(assets_of_user(user).select_related("current_encode").prefetch_related("captions")[:limit])
+    usage = ReferenceIndex.get_count_references_to_in_bulk(assets) if assets else {}
+    return [
+        {
+            "asset": asset,
+            "status": status_payload(asset),
+            "captions": sorted(caption.language for caption in asset.captions.all()),
+            "usage": usage.get(asset, 0),
+        }
+        for asset in assets
+    ]
+
+
 def status_payload(asset) -> dict:
     """What the upload pages poll: state, percent, ETA, queue position, reason."""
     return {

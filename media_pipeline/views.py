@@ -5,10 +5,11 @@ import mimetypes
 import posixpath
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -18,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from . import delivery, get_media_model, tus
 from .conf import setting
 from .models import Encode, TusUpload
-from .selectors import assets_of_user, player_preferences, player_sources, status_payload
-from .services import player_preference_set
+from .selectors import player_preferences, player_sources, recordings_overview, status_payload
+from .services import asset_delete, caption_set, player_preference_set
 from .storage import is_local, protected_permission, storage
 
 TUS_VERSION = "1.0.0"
@@ -159,20 +160,68 @@ def status(request, pk: int):
 
 @login_required
 def my_recordings(request):
-    """The trainers' page: resumable upload with progress, and the state of each recording."""
+    """The trainers' page: resumable upload with progress, and each recording with its length,
+    date, state, captions, and the actions on it (watch, captions, use in a lesson, delete)."""
     if not can_upload(request.user):
         raise PermissionDenied
-    assets = list(assets_of_user(request.user).select_related("current_encode")[:100])
     return render(
         request,
         "media_pipeline/my_recordings.html",
         {
-            "assets": [(a, status_payload(a)) for a in assets],
+            "recordings": recordings_overview(request.user),
+            "caption_languages": CAPTION_LANGUAGES,
             "tus_endpoint": reverse("media_pipeline:tus"),
             "chunk_size": setting("CHUNK_SIZE"),
             "max_size": setting("MAX_UPLOAD_SIZE"),
         },
     )
+
+
+#: Caption tracks a trainer may add from the recordings page: the site's two languages.
+CAPTION_LANGUAGES = [("ar", "العربية"), ("fr", "Français")]
+MAX_CAPTION_BYTES = 2 * 1024 * 1024
+
+
+def _own_asset(request, pk: int, perm: str):
+    """The recording, for its uploader or whoever holds ``perm``; 404 for anyone else."""
+    asset = get_object_or_404(get_media_model(), pk=pk)
+    if asset.uploaded_by_user_id != request.user.pk and not request.user.has_perm(f"media_pipeline.{perm}_mediaasset"):
+        raise Http404
+    return asset
+
+
+@login_required
+@require_POST
+def recording_delete(request, pk: int):
+    """Delete one of the trainer's recordings (refused while a page uses it)."""
+    asset = _own_asset(request, pk, "delete")
+    try:
+        asset_delete(asset=asset)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The recording has been deleted."))
+    return redirect("media_pipeline:my_recordings")
+
+
+@login_required
+@require_POST
+def caption_upload(request, pk: int):
+    """Add or replace a recording's caption track (WebVTT or SRT) in Arabic or French."""
+    asset = _own_asset(request, pk, "change")
+    languages = dict(CAPTION_LANGUAGES)
+    language = request.POST.get("language", "")
+    upload = request.FILES.get("file")
+    if language not in languages or upload is None or upload.size > MAX_CAPTION_BYTES:
+        messages.error(request, _("Choose a language and a WebVTT or SRT file of at most 2 MB."))
+        return redirect("media_pipeline:my_recordings")
+    try:
+        caption_set(asset=asset, language=language, label=languages[language], content=upload.read())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The captions have been saved."))
+    return redirect("media_pipeline:my_recordings")
 
 
 @login_required

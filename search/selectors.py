@@ -208,7 +208,7 @@ def _hits(results, terms: set[str], start: int, stop: int) -> list[Hit]:
     for found in results[start:stop]:
         page = found.specific  # already specific: the queryset was
         body = results.stored_body(found)
-        snippet, label = stored_snippet(page_own_text(page) if body is None else body, terms)
+        snippet, label = stored_snippet(page_own_text(page) if body is None else body, terms, title=page.title)
         hits.append(
             Hit(
                 page=page,

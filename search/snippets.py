@@ -77,10 +77,14 @@ def has_mark(html: str) -> bool:
 SNIPPET_SCAN_CHARS = 100_000
 
 
-def stored_snippet(body: str, terms: set[str]) -> tuple[SafeString, str]:
+def stored_snippet(body: str, terms: set[str], *, title: str = "") -> tuple[SafeString, str]:
     """Snippet and label from a hit's stored body: the page's own text first, then
-    its attachments in order; ("", "") labels the page's own text."""
+    its attachments in order; ("", "") labels the page's own text. The page's title, which the
+    result shows above its snippet, is left out of it: the stored text starts with it, and the
+    snippet read "TitleFirst words of the body" (no space survives the join)."""
     own, parts = split_body(body)
+    if title and own.startswith(title):
+        own = own[len(title):].lstrip()
     snippet = highlight_text(own, terms)
     if not terms or has_mark(snippet):
         return snippet, ""

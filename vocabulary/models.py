@@ -15,6 +15,14 @@ from wagtail.models import TranslatableMixin
 from vocabulary.regions import Province
 
 
+def _language_of(language_code: str | None, arabic: str, french: str) -> str:
+    """The language ``_in_language`` picks for these texts ("ar" or "fr"): templates mark a name
+    shown in the other language (``lang="fr"`` on an Arabic page) for screen readers and checks."""
+    if (language_code or "ar").startswith("ar"):
+        return "ar" if arabic else "fr"
+    return "fr" if french else "ar"
+
+
 def _in_language(language_code: str | None, arabic: str, french: str) -> str:
     """The Arabic or French text for ``language_code``, falling back to the other one."""
     if (language_code or "ar").startswith("ar"):
@@ -143,9 +151,19 @@ class Person(models.Model):
         return _in_language(get_language(), self.name_ar, self.name_fr)
 
     @property
+    def name_lang(self) -> str:
+        """The language of ``name`` ("ar" or "fr")."""
+        return _language_of(get_language(), self.name_ar, self.name_fr)
+
+    @property
     def affiliation(self) -> str:
         """The affiliation in the active language, falling back to the other one."""
         return _in_language(get_language(), self.affiliation_ar, self.affiliation_fr)
+
+    @property
+    def affiliation_lang(self) -> str:
+        """The language of ``affiliation`` ("ar" or "fr")."""
+        return _language_of(get_language(), self.affiliation_ar, self.affiliation_fr)
 
     @property
     def bio(self) -> str:

@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Caption
 from ..signals import captions_changed
@@ -27,10 +28,10 @@ def caption_set(*, asset, language: str, label: str, content: bytes) -> Caption:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError("Captions must be UTF-8 text.") from exc
+        raise ValidationError(_("Captions must be UTF-8 text.")) from exc
     vtt = srt_to_vtt(text)
     if "-->" not in vtt:
-        raise ValidationError("This is not a WebVTT or SRT caption file.")
+        raise ValidationError(_("This is not a WebVTT or SRT caption file."))
     caption = Caption.objects.filter(asset=asset, language=language).first()
     old = caption.file.name if caption else None
     caption = caption or Caption(asset=asset, language=language)

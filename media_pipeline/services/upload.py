@@ -8,6 +8,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
 
 from .. import get_media_model
 from ..conf import setting
@@ -122,3 +123,20 @@ def asset_files(asset) -> list[str]:
         names += encode.files
     names += [c.file.name for c in asset.captions.all()]
     return names
+
+
+def asset_usage_count(asset) -> int:
+    """How many references pages or snippets hold to the recording (Wagtail's reference index)."""
+    from wagtail.models import ReferenceIndex
+
+    return ReferenceIndex.get_references_to(asset).count()
+
+
+@transaction.atomic
+def asset_delete(*, asset) -> None:
+    """Delete a recording that nothing uses any more; its files go once the deletion commits
+    (signal_handlers). A recording still used by a lesson or a page is refused: the page would
+    lose its video without anyone noticing."""
+    if asset_usage_count(asset):
+        raise ValidationError(_("This recording is still used in a lesson or a page: remove it there first."))
+    asset.delete()

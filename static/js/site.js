@@ -2,6 +2,7 @@
 // Content-Security-Policy runs no inline script (onchange="…") and applies no style="…".
 //   data-fill="42"     a bar (progress, report) drawn at 42 % of its track
 //   data-autosubmit    a control that submits its form when changed (search facets, sort)
+//   data-confirm="…"   a form that asks this question before it is sent (deletions)
 (function () {
   "use strict";
   // Styles set through the CSSOM are allowed where style attributes in the markup are not.
@@ -12,5 +13,9 @@
   document.addEventListener("change", function (event) {
     var control = event.target.closest && event.target.closest("[data-autosubmit]");
     if (control && control.form) { control.form.submit(); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   });
 })();

@@ -15,7 +15,7 @@ def test_home_is_arabic_right_to_left_with_modules(client, demo_site):
     assert '<html lang="ar" dir="rtl">' in html
     assert "تكوين المنتخبين" in html
     assert 'role="search"' in html and 'action="/search/"' in html
-    assert html.count('class="card"') == 6
+    assert html.count('class="card card--module"') == 6
 
 
 def test_french_home_is_left_to_right(client, demo_site):
@@ -31,7 +31,7 @@ def test_catalogue_lists_the_twelve_modules(client, demo_site, path, lang):
     """The catalogue lists the twelve themes' modules in each language."""
     html = client.get(path).content.decode()
     assert f'lang="{lang}"' in html
-    assert html.count('class="card"') == 12
+    assert html.count('class="card card--module"') == 12
 
 
 def test_language_switcher_leads_to_the_translation(client, demo_site):

@@ -40,7 +40,8 @@ def test_report_figures_and_breakdowns(module):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     html = client.get(f"/reports/{module.pk}/").content.decode()
     assert "<strong>2</strong>" in html  # enrolled
-    assert html.count('class="data-table"') == 4  # score distribution + province, category, gender
+    # score distribution, the learners, then province, category and gender
+    assert html.count('<table class="data-table') == 5
     assert "آسفي" in html or "Safi" in html
 
 
@@ -101,3 +102,37 @@ def test_exports_defuse_a_hostile_learner_name_and_translate_headers(module):
     assert isinstance(sheet.cell(row=2, column=10).value, datetime.datetime)  # enrolled at: a real date
     french_sheet = load_workbook(io.BytesIO(client.get(f"/fr/reports/{module.pk}/export.xlsx").content)).active
     assert french_sheet.cell(row=1, column=1).value == "Nom" and not french_sheet.sheet_view.rightToLeft
+
+
+def test_the_index_has_one_entry_per_module_with_headline_figures(module, homes):
+    """A module and its French translation are one entry (linking the page in the visitor's
+    language), with its enrolled, in progress and completed figures, and no "(ar)"/"(fr)" marks."""
+    from demo.pages import ensure_translation
+
+    french = ensure_translation(module, "fr", title="Module rapport", slug="report")
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    arabic_index = client.get("/reports/").content.decode()
+    assert f'href="/reports/{module.pk}/"' in arabic_index and f"/reports/{french.pk}/" not in arabic_index
+    assert "(fr)" not in arabic_index and "(ar)" not in arabic_index
+    card = arabic_index.split(f'href="/reports/{module.pk}/"')[1].split("</li>\n    </ul>")[0]
+    assert "<strong>2</strong>" in card  # enrolled
+    french_index = client.get("/fr/reports/").content.decode()
+    assert f'href="/fr/reports/{french.pk}/"' in french_index and f"/reports/{module.pk}/" not in french_index
+
+
+def test_the_learner_table_is_paginated_and_stacks_on_a_phone(module):
+    """The report lists its learners 25 a page (an absurd page number gives a page, never an error),
+    each row labelled for the phone layout."""
+    for n in range(30):
+        enrolment_create(user=UserFactory(full_name=f"متعلم {n:02d}"), course=module)
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    first = client.get(f"/reports/{module.pk}/").content.decode()
+    table = first.split('id="learners-title"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 26  # header + 25
+    assert 'class="data-table data-table--stack"' in first and 'data-label="' in table
+    second = client.get(f"/reports/{module.pk}/?page=2").content.decode()
+    assert second.split('id="learners-title"')[1].split("</table>")[0].count("<tr>") == 1 + 32 - 25
+    assert client.get(f"/reports/{module.pk}/?page=٣").status_code == 200
+    assert client.get(f"/reports/{module.pk}/?page=99999999999999999999999").status_code == 200
