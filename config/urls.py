@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("", include((course_urls.urlpatterns + lesson_module_urls.urlpatterns, "courses"))),
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
+    path("programme/", include("programme.urls")),
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
