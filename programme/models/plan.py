@@ -37,7 +37,7 @@ class PlanPage(RoutablePageMixin, Page):
 
         return plan_view(request, plan=self)
 
-    @path("calendar.ics", name="calendar")
+    @path("calendar/", name="calendar")
     def calendar(self, request):
         from ..views import plan_calendar
 

@@ -57,7 +57,7 @@ def attendee_from_user(user: User) -> Attendee:
 
 
 def _local_datetime(value) -> str:
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(value), "j F Y · H:i")
 
 
 def _check_status(session: Session) -> None:

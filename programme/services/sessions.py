@@ -52,6 +52,8 @@ class SessionData:
     audience: str = "both"
     summaries: dict[str, str] = field(default_factory=dict)
     venue: str = ""
+    #: The venue per language, when it is written differently (else ``venue`` for both).
+    venues: dict[str, str] = field(default_factory=dict)
     province: str = ""
     commune: Commune | None = None
     theme_slugs: list[str] = field(default_factory=list)
@@ -67,7 +69,7 @@ def _page_fields(page: SessionPage, data: SessionData, code: str) -> None:
     page.reference_code = data.code
     page.start_date, page.end_date = dates[0], dates[-1]
     page.summary = data.summaries.get(code, "")
-    page.venue, page.province = data.venue, data.province
+    page.venue, page.province = data.venues.get(code, data.venue), data.province
     page.commune = (data.commune.name_ar if code == "ar" else data.commune.name_fr) if data.commune else ""
     page.themes = list(Theme.objects.filter(slug__in=data.theme_slugs, locale__language_code=code))
     page.trainers = data.trainers
