@@ -148,7 +148,7 @@ def load(homes: dict) -> list[dict]:
     today = timezone.localdate()
     index = ArchiveIndexPage.objects.child_of(homes["ar"]).get(slug="archive")
     plan = plan_ensure(index=index, year=today.year, titles={k: v.format(year=today.year) for k, v in PLAN_TITLES.items()})
-    _grant_plan_pages([plan, *[p for p in PlanPage.objects.filter(translation_key=plan.translation_key)]])
+    _grant_plan_pages(list(PlanPage.objects.filter(translation_key=plan.translation_key)))
     staff = _staff_account()
     officials = [_official(number, spec) for number, spec in enumerate(OFFICIALS, start=1)]
     themes = list(Theme.objects.filter(locale__language_code="ar").order_by("sort_order").values_list("slug", flat=True))
