@@ -34,7 +34,7 @@ def _errors(error: ValidationError) -> str:
 
 def plan_view(request, *, plan):
     """The plan: sessions as a list by month, by theme, or a month's calendar, with filters."""
-    themes = list(Theme.objects.filter(locale=plan.locale).order_by("sort_order", "name"))
+    themes = list(Theme.objects.filter(locale_id=plan.locale_id).order_by("sort_order", "name"))
     filters = plan_selectors.PlanFilters.from_query(request.GET, theme_slugs=[t.slug for t in themes])
     pages = list(plan_selectors.plan_session_pages(plan=plan, filters=filters).distinct())
     for page in pages:
@@ -75,11 +75,15 @@ def plan_calendar(request, *, plan):
 
 def session_page_context(request, *, page: SessionPage) -> dict:
     """What the session page shows beside the archive record: places, half-days, modules, the visitor's place."""
-    session = page.session
+    session = reg_selectors.session_with_places(page.session_id)
     registration = reg_selectors.live_registration(session=session, user=request.user)
+    parent = page.get_parent()
     return {
-        "session": session,
-        "places": reg_selectors.session_places(session),
+        "session": session, "plan_url": parent.url, "plan_title": parent.title,
+        "themes": list(page.themes.all()),
+        "trainers": list(page.trainers.all()),
+        "activity_documents": list(page.documents.select_related("document")),
+        "places": session.places,
         "half_days": list(session.half_days.all()),
         "linked_modules": list(
             SessionModule.objects.filter(session=session, module__live=True).select_related("module")

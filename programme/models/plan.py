@@ -63,6 +63,8 @@ class SessionPage(ActivityPage):
     def get_context(self, request, *args, **kwargs):
         from ..views import session_page_context
 
-        context = super().get_context(request, *args, **kwargs)
+        # Page's context, not the archive record's: the session page shows no gallery, partners or
+        # related activities while it is planned, which keeps it within its query budget.
+        context = Page.get_context(self, request, *args, **kwargs)
         context.update(session_page_context(request, page=self))
         return context

@@ -32,6 +32,18 @@ def session_places(session: Session) -> Places:
     return Places(capacity=session.capacity, confirmed=counts["confirmed"], waiting=counts["waiting"])
 
 
+def session_with_places(session_id: int) -> Session:
+    """The session with its half-days and its ``places`` (capacity, confirmed, waiting) in two queries."""
+    session = (
+        Session.objects.annotate(
+            n_confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
+            n_waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+        ).prefetch_related("half_days").get(pk=session_id)
+    )
+    session.places = Places(capacity=session.capacity, confirmed=session.n_confirmed, waiting=session.n_waiting)
+    return session
+
+
 def live_registration(*, session: Session, user) -> Registration | None:
     """The user's registration (confirmed or waiting) for ``session``, if any."""
     if not user.is_authenticated:
