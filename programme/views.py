@@ -21,7 +21,7 @@ from vocabulary.models import Theme
 from vocabulary.regions import Province
 
 from .calendar import calendar_bytes
-from .models import Audience, Registration, Session, SessionModule, SessionPage
+from .models import Audience, Registration, Session, SessionModule, SessionPage, SessionStatus
 from .qr import registration_qr_svg
 from .selectors import plan as plan_selectors
 from .selectors import registrations as reg_selectors
@@ -150,7 +150,10 @@ def my_sessions(request):
     lines = reg_selectors.my_registrations(user=request.user, language=get_language() or "ar")
     for line in lines:
         line.can_cancel = can_cancel(line.registration)
-        if line.registration.status == Registration.Status.CONFIRMED:
+        # The door scans it: only for a confirmed place at a session still to come.
+        if line.registration.status == Registration.Status.CONFIRMED and line.registration.session.status in (
+            SessionStatus.PLANNED, SessionStatus.OPEN, SessionStatus.FULL,
+        ):
             line.qr = registration_qr_svg(line.registration.code)
     token = reg_selectors.calendar_token(request.user)
     feed_url = request.build_absolute_uri(
