@@ -19,6 +19,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .models import Registration, Session
 from .services import sessions as session_services
@@ -118,6 +120,20 @@ def session_status_view(request, *, pk: int):
     })
 
 
+class RegistrationPermissionPolicy(ModelPermissionPolicy):
+    """Registrations are made by the registration service (site, import, check-in) and kept as
+    history: the admin never adds or deletes one, whatever the user's permissions."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "delete") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Registration, RegistrationPermissionPolicy(Registration))
+
+
 class RegistrationViewSet(ModelViewSet):
     """Registrations, filtered by session: staff see names and contacts (law 09-08: staff only)."""
 
@@ -136,8 +152,7 @@ class RegistrationViewSet(ModelViewSet):
     form_fields = ["full_name", "email", "phone", "gender", "category", "province", "commune", "language"]
 
     def get_urlpatterns(self):
-        urls = [u for u in super().get_urlpatterns() if u.name not in ("add", "delete")]
-        return [*urls, path("cancel/<id:pk>/", self.cancel_view, name="cancel")]
+        return [*super().get_urlpatterns(), path("cancel/<id:pk>/", self.cancel_view, name="cancel")]
 
     def cancel_view(self, request, pk: int):
         return registration_cancel_view(request, pk=pk)

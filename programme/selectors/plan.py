@@ -54,7 +54,9 @@ def plan_session_pages(*, plan: PlanPage, filters: PlanFilters | None = None) ->
     pages = (
         SessionPage.objects.live().public().child_of(plan)
         .select_related("session").prefetch_related("themes", "session__half_days")
-        .annotate(confirmed=Count("session__registrations", filter=Q(session__registrations__status=Registration.Status.CONFIRMED)))
+        .annotate(confirmed=Count(
+            "session__registrations", filter=Q(session__registrations__status=Registration.Status.CONFIRMED), distinct=True,
+        ))
         .order_by("start_date", "pk")
     )
     if filters is None:
