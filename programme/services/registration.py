@@ -175,7 +175,8 @@ def promote_waiting(session: Session) -> list[Registration]:
     free = session.capacity - confirmed_count(session)
     if free <= 0 or session.status not in TAKING_REGISTRATIONS:
         return promoted
-    waiting = Registration.objects.select_for_update().filter(session=session, status=Status.WAITING)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the commune's outer join.
+    waiting = Registration.objects.select_for_update(of=("self",)).filter(session=session, status=Status.WAITING)
     for registration in waiting.select_related("commune").order_by("queued_at", "pk"):
         if free <= 0:
             break
