@@ -111,7 +111,7 @@ def session_status_view(request, *, pk: int):
             else:
                 session_services.session_cancel(session=session, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The session's status is changed."))
             return redirect("programme_sessions:index")
