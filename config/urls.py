@@ -62,6 +62,7 @@ urlpatterns += i18n_patterns(
     path("", include((course_urls.urlpatterns + lesson_module_urls.urlpatterns, "courses"))),
     path("search/", search_views.search, name="search"),
     path("media-pipeline/", include("media_pipeline.urls")),
+    path("programme/", include("programme.urls")),
     path("search/autocomplete/", search_views.autocomplete, name="search_autocomplete"),
     # The programme's door (phones at the venue): its own namespace, so it can move under programme.urls.
     path("checkin/", include("programme.checkin_urls")),

@@ -8,7 +8,7 @@ plan's session and its archive entry are one record. The archive lists it once i
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -31,6 +31,18 @@ class PlanPage(RoutablePageMixin, Page):
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
 
+    @path("")
+    def plan(self, request):
+        from ..views import plan_view
+
+        return plan_view(request, plan=self)
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        from ..views import plan_calendar
+
+        return plan_calendar(request, plan=self)
+
 
 class SessionPage(ActivityPage):
     """A session of the plan, as the public reads it (one per language; both share one ``Session``)."""
@@ -47,3 +59,12 @@ class SessionPage(ActivityPage):
     class Meta:
         verbose_name = _("plan session")
         verbose_name_plural = _("plan sessions")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..views import session_page_context
+
+        # Page's context, not the archive record's: the session page shows no gallery, partners or
+        # related activities while it is planned, which keeps it within its query budget.
+        context = Page.get_context(self, request, *args, **kwargs)
+        context.update(session_page_context(request, page=self))
+        return context

@@ -65,6 +65,8 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(_("joined the waiting list at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    #: When the day-before reminder went out (the reminder task sends each one once).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")

@@ -70,6 +70,12 @@ class Session(ClusterableModel):
             raise ValidationError({"registration_deadline": _("The deadline cannot be before registration opens.")})
         if self.status == SessionStatus.CANCELLED and not self.cancel_reason.strip():
             raise ValidationError({"cancel_reason": _("Say why the session is cancelled.")})
+        if self.pk and self.capacity is not None:
+            confirmed = self.registrations.filter(status="confirmed").count()
+            if self.capacity < confirmed:
+                raise ValidationError({"capacity": _(
+                    "The session already has %(count)s confirmed registrations: it cannot have fewer places."
+                ) % {"count": confirmed}})
 
 
 class HalfDay(Orderable):

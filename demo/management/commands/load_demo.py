@@ -7,6 +7,7 @@ from demo import accounts as accounts_demo
 from demo import archive as archive_demo
 from demo import courses as courses_demo
 from demo import home as home_demo
+from demo import programme as programme_demo
 from demo import vocabulary as vocabulary_demo
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             modules = courses_demo.load(homes)
             archive_demo.load(homes)
             accounts = accounts_demo.load()
+            accounts += programme_demo.load(homes)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(modules)} modules in Arabic and French."))
         self.stdout.write("Demo accounts (log in at /accounts/login/, the admin at /admin/):")
         for account in accounts:

@@ -1,0 +1,1 @@
+"""Stub: the admin hooks of another helper (replaced at merge)."""
