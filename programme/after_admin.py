@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .models import Session, SessionStatus
+from .selectors.access import STAFF_PERMISSION, is_programme_staff
 from .selectors.evaluations import evaluation_summary
 from .services.closing import session_close
 
-#: The permission that makes someone programme staff (the "Programme" group has it).
-STAFF_PERMISSION = "programme.change_session"
+__all__ = ["STAFF_PERMISSION", "close", "evaluations", "sessions_after"]
 
 
 def _require_staff(user) -> None:
-    if not user.has_perm(STAFF_PERMISSION):
+    if not is_programme_staff(user):
         raise PermissionDenied
 
 

@@ -1,0 +1,12 @@
+"""progafter's public routes, included by programme/urls.py (in its namespace)."""
+
+from django.urls import path
+
+import params.converters  # noqa: F401  (registers the <id:...> converter)
+
+from . import after_views
+
+urlpatterns = [
+    path("sessions/<id:session_id>/evaluate/", after_views.evaluate, name="evaluate"),
+    path("sessions/<id:session_id>/attendees/", after_views.session_attendees, name="attendees"),
+]
