@@ -39,3 +39,31 @@ class AfterSessionViewSet(ViewSet):
 @hooks.register("register_admin_viewset")
 def register_after_viewset():
     return AfterSessionViewSet()
+
+
+@hooks.register("archive_statistics_figures")
+def programme_statistics_section(*, request, locale):
+    """The archive's statistics page shows the programme's own figures (the same selector as the
+    figures page): per plan year, sessions held, participations and distinct beneficiaries."""
+    from django.urls import NoReverseMatch
+    from django.utils.translation import gettext as _
+
+    from .selectors.figures import programme_figures
+
+    figures = programme_figures(language=locale.language_code)
+    if not figures["totals"]["sessions"]:
+        return None
+    rows = [[row["label"], row["sessions"], row["participations"], row["beneficiaries"], row["completions"]]
+            for row in figures["tables"]["year"]]
+    totals = figures["totals"]
+    rows.append([_("All years"), totals["sessions"], totals["participations"], totals["beneficiaries"], totals["completions"]])
+    try:
+        link = (reverse("programme:figures"), _("All the programme's figures"))
+    except NoReverseMatch:  # the programme's public URLs are not served (e.g. a site without them)
+        link = None
+    return {
+        "id": "programme", "heading": _("The training plan's sessions"),
+        "note": _("A participation is one person at one session; a beneficiary is one person, however many sessions they attended."),
+        "columns": [_("Plan year"), _("Sessions held"), _("Participations"), _("Distinct beneficiaries"), _("Online modules completed")],
+        "rows": rows, "link": link,
+    }

@@ -9,4 +9,6 @@ from . import after_views
 urlpatterns = [
     path("sessions/<id:session_id>/evaluate/", after_views.evaluate, name="evaluate"),
     path("sessions/<id:session_id>/attendees/", after_views.session_attendees, name="attendees"),
+    path("figures/", after_views.figures, name="figures"),
+    path("figures/export/<code:fmt>/", after_views.figures_export, name="figures_export"),
 ]

@@ -5,12 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.models import User
+from archive import charts
+from exports import Column, export_response
+from vocabulary.regions import Province
 
 from .after_forms import EvaluationForm
 from .models import Evaluation, Session
 from .selectors.access import can_see_attendees
 from .selectors.attendance import attendees
 from .selectors.evaluations import evaluable_registration, evaluation_summary
+from .selectors.figures import DIMENSION_LABELS, DIMENSIONS, FigureFilters, plan_years, programme_figures
 from .services.evaluations import evaluation_submit
 
 
@@ -52,3 +59,51 @@ def session_attendees(request, session_id: int):
         "session": session, "title": _session_title(session, request.LANGUAGE_CODE), "people": people,
         "summary": evaluation_summary(session=session),
     })
+
+
+def _figure_charts(figures: dict) -> list[dict]:
+    sections = []
+    for name in DIMENSIONS:
+        rows = figures["tables"][name]
+        chart = charts.hbar_chart_svg(
+            [(str(row["label"]), row["beneficiaries"]) for row in rows],
+            title=_("Distinct beneficiaries per %(dimension)s") % {"dimension": DIMENSION_LABELS[name]},
+            chart_id=f"chart-{name}",
+        ) if name != "year" else charts.bar_chart_svg(
+            [(str(row["label"]), row["beneficiaries"]) for row in rows],
+            title=_("Distinct beneficiaries per plan year"), chart_id="chart-year",
+        )
+        sections.append({"name": name, "label": DIMENSION_LABELS[name], "rows": rows, "chart": chart})
+    return sections
+
+
+def figures(request):
+    """The programme in figures (aggregates only: no person is named), with filters and downloads."""
+    filters = FigureFilters.from_querydict(request.GET)
+    data = programme_figures(filters=filters, language=request.LANGUAGE_CODE)
+    return render(request, "programme/figures.html", {
+        "figures": data, "totals": data["totals"], "sections": _figure_charts(data), "filters": filters,
+        "years": plan_years(), "themes": data["tables"]["theme"], "provinces": Province.choices,
+        "categories": User.Category.choices, "genders": User.Gender.choices,
+        "query": request.GET.urlencode(),
+    })
+
+
+def figures_export(request, fmt: str):
+    """The figures' tables as one CSV/XLSX (one row per dimension and value), through ``exports``."""
+    filters = FigureFilters.from_querydict(request.GET)
+    data = programme_figures(filters=filters, language=request.LANGUAGE_CODE)
+    rows = [
+        {"dimension": str(DIMENSION_LABELS[name]), **row, "label": str(row["label"])}
+        for name in DIMENSIONS for row in data["tables"][name]
+    ]
+    return export_response(fmt=fmt, columns=FIGURE_COLUMNS, rows=rows, filename="takwin-programme-figures",
+                                   sheet_title=_("Figures"))
+
+
+FIGURE_COLUMNS = [
+    Column("dimension", _lazy("Dimension")), Column("label", _lazy("Value")), Column("sessions", _lazy("Sessions held")),
+    Column("registrations", _lazy("Registrations")), Column("participations", _lazy("Participations")),
+    Column("no_shows", _lazy("No-shows")), Column("attendance_rate", _lazy("Attendance rate (%)")),
+    Column("beneficiaries", _lazy("Distinct beneficiaries")), Column("completions", _lazy("Online modules completed")),
+]
