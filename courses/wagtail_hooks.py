@@ -15,9 +15,9 @@ class CertificateViewSet(SnippetViewSet):
     model = Certificate
     icon = "doc-full"
     menu_label = _("Certificates")
-    list_display = ["code", "learner_name", "course_title", "issued_at", "revoked_at"]
+    list_display = ["code", "kind", "learner_name", "course_title", "issued_at", "revoked_at"]
     search_fields = ["code", "learner_name", "course_title"]
-    list_filter = ["language"]
+    list_filter = ["kind", "language"]
 
 
 class IssuedOnlyPolicy(ModelPermissionPolicy):

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from archive import charts
@@ -13,11 +15,13 @@ from exports import Column, export_response
 from vocabulary.regions import Province
 
 from .after_forms import EvaluationForm
-from .models import Evaluation, Session
-from .selectors.access import can_see_attendees
+from .models import Cohort, Evaluation, Session, SessionPage
+from .selectors.access import can_see_attendees, is_programme_staff
 from .selectors.attendance import attendees
+from .selectors.cohorts import cohort_overview
 from .selectors.evaluations import evaluable_registration, evaluation_summary
 from .selectors.figures import DIMENSION_LABELS, DIMENSIONS, FigureFilters, plan_years, programme_figures
+from .services.cohorts import cohort_review
 from .services.evaluations import evaluation_submit
 
 
@@ -107,3 +111,42 @@ FIGURE_COLUMNS = [
     Column("no_shows", _lazy("No-shows")), Column("attendance_rate", _lazy("Attendance rate (%)")),
     Column("beneficiaries", _lazy("Distinct beneficiaries")), Column("completions", _lazy("Online modules completed")),
 ]
+
+
+def _cohort_access(user, cohort: Cohort) -> None:
+    """Members' names and progress: programme staff and the trainers of the cohort's sessions."""
+    if is_programme_staff(user):
+        return
+    if user.is_authenticated and SessionPage.objects.filter(session__cohort=cohort, trainers__user=user).exists():
+        return
+    raise PermissionDenied(_("Only programme staff and the cohort's trainers see its members."))
+
+
+@login_required
+def cohort_page(request, cohort_id: int):
+    """One page per cohort: each member's attendance at its sessions and progress in its modules."""
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    _cohort_access(request.user, cohort)
+    overview = cohort_overview(cohort=cohort)
+    language = request.LANGUAGE_CODE
+    for session in overview["sessions"]:
+        pages = {page.locale.language_code: page for page in session.pages.all()}
+        session.display_title = (pages.get(language) or next(iter(pages.values()), None) or session).__str__()
+    return render(request, "programme/cohort.html", {
+        **overview, "name": cohort.name_ar if language == "ar" else cohort.name_fr,
+        "can_review": is_programme_staff(request.user),
+    })
+
+
+@require_POST
+@login_required
+def cohort_review_view(request, cohort_id: int):
+    """Staff check the cycle's rule for every member now (completions and certificates)."""
+    cohort = get_object_or_404(Cohort, pk=cohort_id)
+    if not is_programme_staff(request.user):
+        raise PermissionDenied(_("Only programme staff can review a cohort."))
+    done = cohort_review(cohort=cohort)
+    messages.success(request, ngettext(
+        "%(count)s member completed the cycle.", "%(count)s members completed the cycle.", len(done),
+    ) % {"count": len(done)})
+    return redirect("programme:cohort", cohort_id=cohort.pk)

@@ -7,11 +7,15 @@ from django.utils.translation import gettext as _
 from programme.models import Session, SessionPage, SessionStatus
 from programme.selectors.attendance import attendance_figures
 
+from .certificates import attendance_certificates_issue
+from .cohorts import cohort_review
+
 
 @transaction.atomic
 def session_close(*, session: Session, by=None) -> Session:
     """Close a held session: write the real attendance figures into every language page of it,
-    list it in the archive, publish a new revision of each page, and mark the session closed.
+    list it in the archive, publish a new revision of each page, and mark the session closed; then issue
+    the attendees' certificates of attendance and, for a cohort's session, review the cycle's completion.
 
     Refused (``ValidationError``, nothing written) for a session that is not held, already closed, has
     no page, or has attendees whose gender is unknown (the archive's breakdown would not add up).
@@ -42,4 +46,7 @@ def session_close(*, session: Session, by=None) -> Session:
     session.status = SessionStatus.CLOSED
     session.full_clean()
     session.save(update_fields=["status", "updated_at"])
+    attendance_certificates_issue(session=session)
+    if session.cohort_id:
+        cohort_review(cohort=session.cohort)
     return session
