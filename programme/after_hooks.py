@@ -67,3 +67,19 @@ def programme_statistics_section(*, request, locale):
         "columns": [_("Plan year"), _("Sessions held"), _("Participations"), _("Distinct beneficiaries"), _("Online modules completed")],
         "rows": rows, "link": link,
     }
+
+
+@hooks.register("personal_data_collect")
+def personal_data_programme(user):
+    """The person's registrations (with their snapshot), attendance, evaluations and cohorts."""
+    from .selectors.personal_data import programme_sections
+
+    return programme_sections(user=user)
+
+
+@hooks.register("personal_data_erase")
+def personal_data_erase_programme(user):
+    """Blank the person's names and contacts on their registrations; keep what is counted."""
+    from .services.personal_data import registrations_anonymise
+
+    registrations_anonymise(user=user)
