@@ -7,6 +7,7 @@ from demo import accounts as accounts_demo
 from demo import archive as archive_demo
 from demo import courses as courses_demo
 from demo import home as home_demo
+from demo import programme_after as programme_after_demo
 from demo import vocabulary as vocabulary_demo
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             modules = courses_demo.load(homes)
             archive_demo.load(homes)
             accounts = accounts_demo.load()
+            # After the plan's own demo (progcore's, when present): held sessions, the closed one, the cohort.
+            programme_after_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(modules)} modules in Arabic and French."))
         self.stdout.write("Demo accounts (log in at /accounts/login/, the admin at /admin/):")
         for account in accounts:
