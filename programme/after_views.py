@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from courses.models import CoursePage
 from archive import charts
 from exports import Column, export_response
 from vocabulary.regions import Province
@@ -123,24 +122,13 @@ def _cohort_access(user, cohort: Cohort) -> None:
     raise PermissionDenied(_("Only programme staff and the cohort's trainers see its members."))
 
 
-def _localise_modules(modules, language: str) -> None:
-    """Each module's title in the visitor's language (its translation's, when there is one): one query."""
-    titles = dict(
-        CoursePage.objects.filter(translation_key__in=[m.translation_key for m in modules], locale__language_code=language)
-        .values_list("translation_key", "title")
-    )
-    for module in modules:
-        module.display_title = titles.get(module.translation_key, module.title)
-
-
 @login_required
 def cohort_page(request, cohort_id: int):
     """One page per cohort: each member's attendance at its sessions and progress in its modules."""
     cohort = get_object_or_404(Cohort, pk=cohort_id)
     _cohort_access(request.user, cohort)
-    overview = cohort_overview(cohort=cohort)
     language = request.LANGUAGE_CODE
-    _localise_modules(overview["modules"], language)
+    overview = cohort_overview(cohort=cohort, language=language)
     for session in overview["sessions"]:
         pages = {page.locale.language_code: page for page in session.pages.all()}
         session.display_title = (pages.get(language) or next(iter(pages.values()), None) or session).__str__()

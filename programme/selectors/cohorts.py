@@ -1,8 +1,9 @@
 """The cohort page's reads: each member's attendance at the cohort's sessions and progress in its modules."""
 
-from django.db.models import Count, F, Min, Prefetch
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
-from courses.models import Enrolment
+from courses.models import CoursePage, Enrolment
 from lessons.selectors import module_progress
 from programme.models import Attendance, Cohort, CohortMember, Session, SessionPage, SessionStatus
 
@@ -50,11 +51,15 @@ def member_status(*, cohort: Cohort, members: list[CohortMember], sessions=None,
     return result
 
 
-def cohort_overview(*, cohort: Cohort) -> dict:
+def cohort_overview(*, cohort: Cohort, language: str = "ar") -> dict:
     """Everything the cohort page shows: sessions, modules, and one row per member with a cell per
     session (attended, absent, or not held yet) and per module (lessons completed of the total)."""
     sessions = cohort_sessions(cohort=cohort)
-    modules = list(cohort.modules.all().order_by("path"))
+    # Each module's title in the reader's language (its translation's), in the same query.
+    translated = CoursePage.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=language,
+    ).values("title")[:1]
+    modules = list(cohort.modules.all().annotate(display_title=Coalesce(Subquery(translated), "title")).order_by("path"))
     members = list(cohort.members.select_related("user").order_by("user__full_name", "pk"))
     statuses = member_status(cohort=cohort, members=members, sessions=sessions, modules=modules)
     progress = module_progress(user_ids=[m.user_id for m in members], courses=modules)
