@@ -102,3 +102,12 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting one's account asks for the password (a left-open session is not enough)."""
+
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label=_("I understand that my account and my personal data will be deleted."))

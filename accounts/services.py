@@ -89,3 +89,19 @@ def user_update_profile(*, user: User, **fields) -> User:
     user.save(update_fields=list(fields))
     sync_admin_language(user)
     return user
+
+
+@transaction.atomic
+def personal_data_delete(*, user, password: str) -> None:
+    """Delete the person (law 09-08): every app removes or blanks its part (``personal_data_erase``
+    hook), then the account is deleted. The aggregates stay: registrations keep their counted fields
+    and beneficiary key. Refused (``ValidationError``) without the account's password."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .personal_data import erase_parts
+
+    if not user.check_password(password or ""):
+        raise ValidationError({"password": _("This is not your password.")})
+    erase_parts(user)
+    user.delete()

@@ -1,18 +1,20 @@
 """Sign-up, login, logout, password reset and profile pages."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import LoginForm, ProfileForm, SignupForm
+from .forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
+from .personal_data import as_json, collect
 from .selectors import landing_url
-from .services import PROFILE_FIELDS, user_create, user_update_profile
+from .services import PROFILE_FIELDS, personal_data_delete, user_create, user_update_profile
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -70,6 +72,40 @@ def profile(request):
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_data(request):
+    """Everything Takwin holds about the signed-in person, readable (law 09-08)."""
+    sections = collect(request.user)
+    for section in sections:
+        section["cells"] = [[row.get(key) for key, _label in section["columns"]] for row in section["rows"]]
+    return render(request, "accounts/my_data.html", {"sections": sections})
+
+
+@login_required
+def my_data_json(request):
+    """The same as a JSON download."""
+    response = HttpResponse(as_json(collect(request.user)), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="takwin-my-data.json"'
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+def delete_account(request):
+    """Ask for deletion: with the password, the person is removed and the aggregates stay."""
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data_delete(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your personal data are deleted."))
+            return redirect("/" if request.LANGUAGE_CODE == "ar" else f"/{request.LANGUAGE_CODE}/")
+    return render(request, "accounts/delete_account.html", {"form": form}, status=400 if form.errors else 200)
 
 
 password_reset = auth_views.PasswordResetView.as_view(

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from wagtail import hooks
 
 import exports
 from vocabulary.regions import Province
@@ -93,6 +94,19 @@ def province_map(request, *, index_page):
     })
 
 
+#: The Wagtail hook through which other apps add sections to the statistics page (the programme adds its
+#: figures: distinct beneficiaries of the plan's sessions). Each function receives ``request`` and
+#: ``locale`` and returns None or a section: ``{"id", "heading", "note", "columns": [...],
+#: "rows": [[label, value, ...], ...], "link": (url, text) or None}``. The archive imports none of them.
+STATISTICS_HOOK = "archive_statistics_figures"
+
+
+def statistics_sections(request, *, locale) -> list[dict]:
+    """The sections that apps registered under :data:`STATISTICS_HOOK`, in registration order."""
+    sections = [fn(request=request, locale=locale) for fn in hooks.get_hooks(STATISTICS_HOOK)]
+    return [section for section in sections if section]
+
+
 def statistics(request, *, index_page):
     stats = archive_statistics(locale=index_page.locale)
     totals = stats["totals"]
@@ -103,6 +117,7 @@ def statistics(request, *, index_page):
     ]
     return _render(request, index_page, "archive/statistics.html", {
         "stats": stats,
+        "sections": statistics_sections(request, locale=index_page.locale),
         "totals": totals,
         "categories": categories,
         "year_chart": charts.bar_chart_svg(

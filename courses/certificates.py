@@ -47,15 +47,15 @@ def certificate_facts(certificate: Certificate, *, language: str) -> dict:
 
     from .selectors import course_minutes
 
-    course = certificate.course
+    course = certificate.course  # None for an attendance or cycle certificate
     title = certificate.course_title
-    if language != certificate.language:
+    if course is not None and language != certificate.language:
         translated = course.get_translations(inclusive=False).filter(locale__language_code=language).first()
         title = translated.title if translated is not None else title
     signatory = getattr(settings, "COURSES_CERTIFICATE_SIGNATORY", {}) or {}
     return {
         "course_title": title,
-        "minutes": course_minutes([course])[course.pk],
+        "minutes": course_minutes([course])[course.pk] if course is not None else None,
         "feminine": is_feminine(certificate.user),
         "signatory_name": signatory.get(language, "") if isinstance(signatory, dict) else str(signatory),
     }

@@ -191,21 +191,34 @@ def _certificate_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-class Certificate(models.Model):
-    """A certificate of completion, issued once per learner and module, publicly verifiable by code.
+class CertificateKind(models.TextChoices):
+    """What a certificate certifies. Every kind shares the code, the PDF and the verification page;
+    apps above this one (the programme) issue the other kinds with ``certificate_issue_for``."""
 
-    The learner's name and the module title are copied at issue time: the certificate
-    states what was true that day even if the profile or the page changes later. One valid
-    certificate per learner and module across its translations (``course_key``, as for
-    enrolments); ``course`` and ``language`` are the translation the learner completed.
+    MODULE = "module", _("Module completed")
+    ATTENDANCE = "attendance", _("Session attended")
+    CYCLE = "cycle", _("Training cycle completed")
+
+
+class Certificate(models.Model):
+    """A certificate, issued once per learner and subject, publicly verifiable by code: a module's
+    completion (``course``), or another kind (``kind``) named by ``subject`` (a session's code, a cohort).
+
+    The learner's name and the title of what is certified are copied at issue time: the certificate
+    states what was true that day even if the profile or the page changes later. One valid module
+    certificate per learner and module across its translations (``course_key``, as for enrolments);
+    ``course`` and ``language`` are the translation the learner completed.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="certificates")
-    course_key = models.UUIDField(_("module (all its translations)"), editable=False)
+    kind = models.CharField(_("kind"), max_length=12, choices=CertificateKind.choices, default=CertificateKind.MODULE)
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="certificates", null=True, blank=True)
+    course_key = models.UUIDField(_("module (all its translations)"), editable=False, null=True, blank=True)
+    #: For kinds other than a module: a stable name of what is certified (one certificate per user and subject).
+    subject = models.CharField(_("subject"), max_length=64, blank=True)
     code = models.CharField(_("verification code"), max_length=16, unique=True, default=_certificate_code)
     learner_name = models.CharField(_("learner's name"), max_length=150)
-    course_title = models.CharField(_("module title"), max_length=255)
+    course_title = models.CharField(_("title"), max_length=255)
     language = models.CharField(_("language"), max_length=2, default="ar")
     issued_at = models.DateTimeField(_("issued at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -230,9 +243,12 @@ class Certificate(models.Model):
         # (and says by which one it was replaced): only valid certificates are unique.
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course_key"], condition=models.Q(revoked_at__isnull=True),
+                fields=["user", "course_key"], condition=models.Q(revoked_at__isnull=True, kind="module"),
                 name="one_valid_certificate_per_module",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "subject"], condition=~models.Q(kind="module"), name="one_certificate_per_subject",
+            ),
         ]
         ordering = ["-issued_at"]
 

@@ -109,3 +109,16 @@ def with_card_facts(courses) -> list[CoursePage]:
         course.card_minutes = facts[course.pk]["minutes"]
         course.card_lessons = facts[course.pk]["lessons"]
     return courses
+
+
+def completion_rows(*, year: int | None = None) -> list[dict]:
+    """Completed enrolments (one row each) with the learner's province, category and gender, the
+    module's theme slug and the year of completion: what the programme's figures put beside the
+    in-person sessions. One query."""
+    qs = Enrolment.objects.filter(completed_at__isnull=False)
+    if year is not None:
+        qs = qs.filter(completed_at__year=year)
+    return list(qs.values(
+        "user_id", "completed_at", province=F("user__province"), category=F("user__category"),
+        gender=F("user__gender"), theme=F("course__theme__slug"),
+    ).order_by())

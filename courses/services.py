@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 
 from accounts.selectors import gendered
 
-from .models import Certificate, CoursePage, Enrolment
+from .models import Certificate, CertificateKind, CoursePage, Enrolment
 from .selectors import certificate_for
 
 
@@ -41,11 +41,15 @@ def _save_once(obj, **unique):
 
 
 @transaction.atomic
-def enrolment_create(*, user, course: CoursePage, now: datetime | None = None) -> Enrolment:
-    """Enrol ``user`` in ``course``; re-enrolling after unenrolling reactivates the same row and its history."""
+def enrolment_create(*, user, course: CoursePage, now: datetime | None = None, assigned: bool = False) -> Enrolment:
+    """Enrol ``user`` in ``course``; re-enrolling after unenrolling reactivates the same row and its history.
+
+    ``assigned``: staff assigned the module (a training-of-trainers cohort's members are enrolled in
+    its modules), so the module's own enrolment rule (open, or reserved to groups) does not apply.
+    """
     if not course.live:
         raise ValidationError(_("This module is not published."), code="not_live")
-    if not can_enrol(user=user, course=course):
+    if not assigned and not can_enrol(user=user, course=course):
         raise PermissionDenied(_("This module is reserved for a group you are not part of."))
     now = now or timezone.now()
     key = course.translation_key
@@ -107,6 +111,24 @@ def certificate_issue(*, user, course: CoursePage, now: datetime | None = None) 
     )
     return _save_once(certificate, user=user, course_key=key, revoked_at__isnull=True)
 
+
+
+@transaction.atomic
+def certificate_issue_for(
+    *, user, kind: str, subject: str, title: str, language: str, now: datetime | None = None,
+) -> Certificate:
+    """A certificate of another kind than a module's (a session attended, a cycle completed), with the
+    same code, PDF and verification page: issued once per user, kind and subject, returned afterwards."""
+    if kind == CertificateKind.MODULE:
+        raise ValueError("module certificates are issued by certificate_issue")
+    existing = Certificate.objects.filter(user=user, kind=kind, subject=subject).first()
+    if existing is not None:
+        return existing
+    certificate = Certificate(
+        user=user, kind=kind, subject=subject, learner_name=user.get_full_name(), course_title=title[:255],
+        language=language, issued_at=now or timezone.now(),
+    )
+    return _save_once(certificate, user=user, kind=kind, subject=subject)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from operator import or_
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -497,3 +497,26 @@ def _heartbeat_target(lesson_id: int) -> HeartbeatTarget | None:
         lesson_id=lesson.pk, course_id=course.pk, rule=lesson.effective_rule(), duration=video_duration(lesson),
         earlier_required=earlier, lesson_key=lesson.translation_key, course_key=course.translation_key,
     )
+
+
+def module_progress(*, user_ids, courses) -> dict[tuple[int, int], dict]:
+    """Lessons completed out of each module's live lessons, per (user id, module id): two queries for
+    any number of people and modules (the training-of-trainers cohort page reads it)."""
+    courses = list(courses)
+    totals = {course.pk: 0 for course in courses}
+    by_path = {course.path: course.pk for course in courses}
+    for lesson in module_lessons(courses):
+        totals[by_path[lesson.path[: -LessonPage.steplen]]] += 1
+    done = (
+        LessonProgress.objects.filter(user_id__in=list(user_ids), course_id__in=list(totals),
+                                      status=LessonProgress.Status.COMPLETED)
+        .values("user_id", "course_id").annotate(n=Count("pk")).order_by()
+    )
+    counts = {(row["user_id"], row["course_id"]): row["n"] for row in done}
+    return {
+        (user_id, course_id): {
+            "completed": counts.get((user_id, course_id), 0), "total": total,
+            "percent": round(100 * counts.get((user_id, course_id), 0) / total) if total else 0,
+        }
+        for user_id in user_ids for course_id, total in totals.items()
+    }

@@ -66,3 +66,26 @@ def protect_lesson_videos(document, request):
 
     if document_video_access(document=document, request=request) == "denied":
         raise Http404
+
+
+@hooks.register("personal_data_collect")
+def personal_data_lessons(user):
+    """The person's lesson progress and quiz attempts (they go with the account when it is deleted)."""
+    from django.utils.translation import gettext as _
+
+    from .models import LessonProgress, QuizAttempt
+
+    progress = LessonProgress.objects.filter(user=user).select_related("lesson").defer("watched").order_by("started_at")
+    attempts = QuizAttempt.objects.filter(user=user).select_related("lesson").order_by("started_at")
+    return [
+        {"key": "progress", "title": _("Lesson progress"),
+         "columns": [("lesson", _("Lesson")), ("status", _("Status")), ("percent", _("Percent")),
+                     ("time_spent", _("Time spent (s)")), ("completed_at", _("Completed on"))],
+         "rows": [{"lesson": p.lesson.title, "status": p.status, "percent": p.percent, "time_spent": p.time_spent,
+                   "completed_at": p.completed_at} for p in progress]},
+        {"key": "quiz_attempts", "title": _("Quiz attempts"),
+         "columns": [("lesson", _("Lesson")), ("started_at", _("Started on")), ("submitted_at", _("Submitted on")),
+                     ("score", _("Score")), ("max_score", _("Maximum score"))],
+         "rows": [{"lesson": a.lesson.title, "started_at": a.started_at, "submitted_at": a.submitted_at,
+                   "score": a.score, "max_score": a.max_score} for a in attempts]},
+    ]

@@ -1,6 +1,7 @@
 """Fixtures of the programme's tests: a plan, an open session, officials."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from tests.factories import UserFactory
 
@@ -34,3 +35,14 @@ def plan_transactional(transactional_db):
 
     _ensure_wagtail_roots()
     return make_plan()
+
+
+@pytest.fixture
+def programme_staff(db):
+    """A staff member with the programme's permission (what the "Programme" group grants)."""
+    user = UserFactory(email="staff@example.ma", full_name="Programme Staff", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(codename="change_session", content_type__app_label="programme"),
+        Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
+    )
+    return user

@@ -8,6 +8,7 @@ from demo import archive as archive_demo
 from demo import courses as courses_demo
 from demo import home as home_demo
 from demo import programme as programme_demo
+from demo import programme_after as programme_after_demo
 from demo import vocabulary as vocabulary_demo
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
             archive_demo.load(homes)
             accounts = accounts_demo.load()
             accounts += programme_demo.load(homes)
+            # After the plan's own demo (progcore's, when present): held sessions, the closed one, the cohort.
+            programme_after_demo.load()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready: {len(modules)} modules in Arabic and French."))
         self.stdout.write("Demo accounts (log in at /accounts/login/, the admin at /admin/):")
         for account in accounts:
