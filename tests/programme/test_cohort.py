@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 from tests.programme.factories_after import attend, make_session, register
 from vocabulary.models import Person
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programme.urls_after")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

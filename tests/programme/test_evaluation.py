@@ -20,7 +20,7 @@ def plan(db):
     return plan_pages(2026)
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programme.urls_after")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

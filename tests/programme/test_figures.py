@@ -154,7 +154,6 @@ def test_unknown_filter_values_are_ignored():
     assert filters == FigureFilters()
 
 
-@pytest.mark.urls("tests.programme.urls_after")
 def test_the_figures_page_and_its_downloads(fixture, client):
     """The public page shows the totals (no name), each chart with its table; CSV and XLSX download."""
     response = client.get("/fr/programme/figures/?year=2026")
@@ -174,7 +173,6 @@ def test_the_figures_page_and_its_downloads(fixture, client):
     assert client.get("/programme/figures/?year=abc&gender=%00").status_code == 200
 
 
-@pytest.mark.urls("tests.programme.urls_after")
 def test_the_archive_statistics_page_uses_the_same_figures(fixture, client):
     """The archive's statistics page (which imports no programme) shows the programme's section through
     the hook, with the selector's numbers: 2026 has 3 sessions, 7 participations, 4 beneficiaries."""

@@ -16,7 +16,7 @@ from programme.services.evaluations import evaluation_submit
 from tests.factories import PASSWORD, UserFactory
 from tests.programme.factories_after import attend, make_session, register
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.programme.urls_after")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
