@@ -70,7 +70,7 @@ def lesson_problems(*, lesson: LessonPage) -> list[str]:
 
 def parent_problems(*, page) -> list[str]:
     """A page cannot go live under an unpublished page (nobody could reach it)."""
-    parent = page.get_parent() if page.pk else None
+    parent = page.get_parent(update=True) if page.pk else None
     if parent is not None and parent.depth > 1 and not parent.live:
         return [_("Publish “%(parent)s” first: this page would be unreachable under an unpublished page.")
                 % {"parent": parent.title}]

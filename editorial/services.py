@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+from wagtail.actions.move_page import MovePageAction
 from wagtail.blocks import StreamValue
 from wagtail.models import Locale, Page
 
@@ -21,8 +22,10 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def page_translate(*, page: Page, locale: Locale, user) -> Page:
-    """Copy ``page`` into ``locale``'s tree as a draft (its parents too, when they are not
-    translated yet), as simple_translation's "Translate" does; returns the copy."""
+    """Copy ``page`` into ``locale``'s tree as a draft, as simple_translation's "Translate"
+    does; returns the copy. A parent not translated yet (a lesson's module) is translated
+    first, as a draft too: Wagtail would make it an alias, live in the other language with
+    this language's text."""
     if not user.has_perm("simple_translation.submit_translation"):
         raise PermissionDenied
     existing = page.get_translation_or_none(locale)
@@ -30,7 +33,10 @@ def page_translate(*, page: Page, locale: Locale, user) -> Page:
         return existing
     if not page.permissions_for_user(user).can_edit():
         raise PermissionDenied
-    action = CopyPageForTranslationAction(page.specific, locale, copy_parents=True, user=user)
+    parent = page.get_parent()
+    if parent.depth > 1 and parent.get_translation_or_none(locale) is None:
+        page_translate(page=parent.specific, locale=locale, user=user)
+    action = CopyPageForTranslationAction(page.specific, locale, copy_parents=False, user=user)
     copy = action.execute(skip_permission_checks=True)
     # The copy's own revision, dated now: the translation starts level with its source.
     copy.save_revision(user=user, log_action=True)
@@ -95,7 +101,9 @@ def lessons_reorder(*, course: CoursePage, lesson_ids: list[int], user) -> None:
     if sorted(lesson_ids) != sorted(lessons) or len(set(lesson_ids)) != len(lesson_ids):
         raise ValidationError(_("The list of lessons changed meanwhile: reload the page and try again."))
     for pk in lesson_ids:
-        lessons[pk].move(course, pos="last-child", user=user)
+        # The order within the module, not a move elsewhere: Wagtail's check (the right to
+        # publish, as moving a live page to another place changes its address) does not apply.
+        MovePageAction(lessons[pk], course, pos="last-child", user=user).execute(skip_permission_checks=True)
         lessons[pk].refresh_from_db()
 
 

@@ -42,3 +42,18 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def recording(title: str, *, status: str = "ready", duration: float = 120):
+    """A recording of the media library in the given encode state (no file is encoded: the
+    chooser and the gates read the state only)."""
+    from media_pipeline import get_media_model
+    from media_pipeline.models import Encode
+
+    asset = get_media_model().objects.create(
+        title=title, file=f"media_pipeline/originals/{title}.mp4", type="video", duration=duration, status=status
+    )
+    if status == "ready":
+        asset.current_encode = Encode.objects.create(asset=asset, prefix=f"media_pipeline/encodes/{asset.pk}", status="done")
+        asset.save(update_fields=["current_encode"])
+    return asset
