@@ -57,7 +57,7 @@ class UnusedRecordingsPanel(_DashboardPanel):
     heading = property(lambda self: _("Recordings ready, not used in a lesson yet"))
 
     def rows(self, request):
-        if not request.user.has_perm("media_pipeline.choose_mediaasset"):
+        if not request.user.has_perm("media_pipeline.change_mediaasset"):
             return []
         return selectors.unused_ready_recordings()
 
