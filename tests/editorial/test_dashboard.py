@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_the_dashboard_lists_drafts_unused_recordings_and_outdated_translations(editor, reviewer):
     """Each panel names its rows; a recording used in a lesson is not "unused"; the reviewer sees
     the page waiting for their review."""
-    from editorial.services import page_translate
     from wagtail.models import Locale
+
+    from editorial.services import page_translate
 
     course = make_course(slug="dash", lessons=1)
     lesson = lessons_of(course)[0]
