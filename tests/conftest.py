@@ -235,6 +235,7 @@ def restore_migrated_rows() -> None:
         Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True)
     importlib.import_module("accounts.migrations.0002_groups").create_groups(apps, None)
     importlib.import_module("accounts.migrations.0003_media_permissions").grant(apps, None)
+    importlib.import_module("editorial.migrations.0001_review_task_and_scheduler").configure_review(apps, None)
 
 
 @pytest.fixture(autouse=True)
