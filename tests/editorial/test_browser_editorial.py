@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -93,7 +94,11 @@ def stack(tmp_path, migrated_file):
             except OSError:
                 assert time.monotonic() < deadline, "the web server did not start"
                 time.sleep(0.3)
-        yield {**seed, "shell": shell, "db": db}
+        def live(page_id: int) -> bool:
+            with sqlite3.connect(db) as conn:
+                return bool(conn.execute("SELECT live FROM wagtailcore_page WHERE id = ?", (page_id,)).fetchone()[0])
+
+        yield {**seed, "shell": shell, "live": live}
     finally:
         for process in (server, worker):
             process.terminate()
@@ -115,9 +120,9 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
-def footer_action(page, name: str) -> None:
+def footer_action(page, name: str, selector: str = "") -> None:
     """Press one of the edit screen's action-menu buttons (some sit in its dropdown)."""
-    button = page.locator(f"footer button[name='{name}']").first
+    button = page.locator(f"footer button[name='{name}']" if name else f"footer button{selector}").first
     if not button.is_visible():
         page.locator("footer [data-w-dropdown-target='toggle'], footer .dropdown-toggle").first.click()
     button.click()
@@ -132,6 +137,26 @@ def fill_title(page, title: str, slug: str) -> None:
 def save_draft(page) -> None:
     page.locator("footer button[type=submit]:not([name])").first.click()
     page.wait_for_url("**/edit/")
+
+
+def workflow_action(page, name: str, comment: str = "") -> None:
+    """A reviewer's action from the edit screen's menu; "reject" asks for a comment in a modal."""
+    footer_action(page, "", selector=f"[data-workflow-action-name='{name}']")
+    if comment:
+        page.locator(".modal textarea").fill(comment)
+        page.locator(".modal button[type=submit]").click()
+    page.wait_for_url("**/admin/pages/*/")
+
+
+def wait_until(page, path: str, text: str, *, since: float, within: float = 5.0) -> None:
+    """``text`` shows at ``path`` less than ``within`` seconds after ``since``."""
+    while True:
+        page.goto(BASE + path)
+        if text in page.content():
+            print(f"{path}: after {time.monotonic() - since:.1f} s")
+            return
+        assert time.monotonic() - since < within, f"{text!r} not at {path} within {within} s"
+        time.sleep(0.3)
 
 
 def add_lesson(page, module_edit: str, title: str, slug: str) -> None:
@@ -178,5 +203,47 @@ def test_module_written_reviewed_translated_and_published(page, stack):
     shot(page, "module-edit-ar")
 
     footer_action(page, "action-submit")
-    page.wait_for_url("**/pages/*/")
-    shot(page, "after-submit-ar")
+    page.wait_for_url(f"{BASE}/admin/pages/{stack['catalogue']}/")
+    page.goto(BASE + "/admin/")
+    shot(page, "dashboard-ar")
+
+    # The reviewer (French admin) asks for a change, with a comment.
+    login(page, "nadia@example.ma")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    shot(page, "dashboard-fr")
+    page.goto(module_edit)
+    shot(page, "review-fr")
+    workflow_action(page, "reject", comment="Ajoutez les objectifs du module, s'il vous plaît.")
+    assert not stack["live"](module_id)
+
+    # The editor fixes it and resubmits.
+    login(page, "salma@example.ma")
+    page.goto(module_edit)
+    page.locator("#id_audience").fill("المستشارون الجماعيون وأطر الجماعات")
+    footer_action(page, "action-submit")
+    page.wait_for_url(f"{BASE}/admin/pages/{stack['catalogue']}/")
+
+    # The reviewer approves: in the catalogue and in search within 5 s (the worker indexes it).
+    login(page, "nadia@example.ma")
+    page.goto(module_edit)
+    workflow_action(page, "approve")
+    approved = time.monotonic()
+    assert stack["live"](module_id)
+    wait_until(page, "/courses/", "الميزانية التشاركية للجماعة", since=approved)
+    # Search results highlight the words found in the title: look for the summary instead.
+    wait_until(page, "/search/?q=" + urllib.parse.quote("التشاركية"), "كيف تشرك الجماعة ساكنتها", since=approved)
+
+    # Translate in one click: a French draft; a later Arabic change flags it out of date.
+    login(page, "salma@example.ma")
+    page.goto(module_edit)
+    page.locator("[data-language=fr] button").click()
+    page.wait_for_url("**/edit/")
+    french_id = int(page.url.rstrip("/").split("/")[-2])
+    assert french_id != module_id and not stack["live"](french_id)
+    page.goto(module_edit)
+    assert page.locator("[data-language=fr]").get_attribute("data-translation-state") == "up_to_date"
+    page.locator("#id_audience").fill("المستشارون الجماعيون")
+    save_draft(page)
+    assert page.locator("[data-language=fr]").get_attribute("data-translation-state") == "out_of_date"
+    page.goto(BASE + "/admin/")
+    assert f"/admin/pages/{french_id}/edit/" in page.locator("[id^=editorial-translations]").first.inner_html()
