@@ -11,6 +11,8 @@ from django.db import migrations, models
 REVIEWERS = "Reviewers"
 EDITORS = "Editors"
 WORKFLOW = "Editorial review"
+# One name for the admin in both languages: task names are data, not translated strings.
+TASK = "مراجعة · Relecture"
 
 
 def _ensure_permissions(apps):
@@ -51,7 +53,7 @@ def configure_review(apps, schema_editor):
     GroupPagePermission.objects.filter(group=editors, permission=page_perm["publish_page"]).delete()
 
     task_type, _ = ContentType.objects.get_or_create(app_label="editorial", model="reviewtask")
-    task, _ = ReviewTask.objects.get_or_create(name="Review", defaults={"content_type": task_type, "active": True})
+    task, _ = ReviewTask.objects.get_or_create(name=TASK, defaults={"content_type": task_type, "active": True})
     task.groups.set([reviewers])
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW, defaults={"active": True})
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})

@@ -21,11 +21,12 @@ users = {}
 for email, name, group, language in (
     ("salma@example.ma", "سلمى بناني", "Editors", "ar"),
     ("nadia@example.ma", "Nadia Ouazzani", "Reviewers", "fr"),
+    ("youssef@example.ma", "يوسف العلمي", "Reviewers", "ar"),
 ):
     user = UserFactory(email=email, full_name=name, is_staff=True, preferred_language=language, password=PASSWORD)
     user.groups.add(Group.objects.get(name=group))
     sync_admin_language(user)
-    users[group] = user.pk
+    users[email] = user.pk
 asset = recording("ورشة الميزانية التشاركية", duration=1260)
 quiz = make_quiz(title="اختبار الميزانية")
 catalogue = CourseIndexPage.objects.get(slug="courses", locale__language_code="ar")

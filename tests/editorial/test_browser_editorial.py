@@ -207,12 +207,18 @@ def test_module_written_reviewed_translated_and_published(page, stack):
     page.goto(BASE + "/admin/")
     shot(page, "dashboard-ar")
 
+    # The review screen as a reviewer reads it in Arabic (Youssef), then in French (Nadia).
+    login(page, "youssef@example.ma")
+    page.goto(module_edit)
+    shot(page, "review-ar")
+    page.goto(module_edit)
     # The reviewer (French admin) asks for a change, with a comment.
     login(page, "nadia@example.ma")
     assert page.locator("html").get_attribute("lang") == "fr"
     shot(page, "dashboard-fr")
     page.goto(module_edit)
     shot(page, "review-fr")
+    shot(page, "module-edit-fr")
     workflow_action(page, "reject", comment="Ajoutez les objectifs du module, s'il vous plaît.")
     assert not stack["live"](module_id)
 
