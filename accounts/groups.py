@@ -3,3 +3,4 @@
 EDITORS = "Editors"
 TRAINERS = "Trainers"
 LEARNERS = "Learners"
+REVIEWERS = "Reviewers"

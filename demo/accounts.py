@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from accounts.groups import EDITORS, LEARNERS, TRAINERS
+from accounts.groups import EDITORS, LEARNERS, REVIEWERS, TRAINERS
 
 DEMO_PASSWORD = "takwin-demo-2026"
 
@@ -24,6 +24,16 @@ ACCOUNTS = [
         "role": "editor",
         "groups": [EDITORS],
         "preferred_language": "ar",
+        "province": "marrakech",
+        "category": "staff",
+        "gender": "female",
+    },
+    {
+        "email": "reviewer@takwin.test",
+        "full_name": "Nadia Ouazzani",
+        "role": "reviewer",
+        "groups": [REVIEWERS],
+        "preferred_language": "fr",
         "province": "marrakech",
         "category": "staff",
         "gender": "female",
@@ -62,7 +72,7 @@ def load() -> list[dict]:
         profile = {name: spec[name] for name in PROFILE_FIELDS if name in spec}
         access = {
             "groups": tuple(spec["groups"]),
-            "is_staff": bool(spec.get("superuser")) or spec["role"] in {"editor", "trainer"},
+            "is_staff": bool(spec.get("superuser")) or spec["role"] in {"editor", "reviewer", "trainer"},
             "is_superuser": bool(spec.get("superuser")),
         }
         user = User.objects.filter(email=spec["email"]).first()

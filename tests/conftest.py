@@ -236,6 +236,8 @@ def restore_migrated_rows() -> None:
     importlib.import_module("accounts.migrations.0002_groups").create_groups(apps, None)
     importlib.import_module("accounts.migrations.0003_media_permissions").grant(apps, None)
     importlib.import_module("programme.migrations.0002_progcore_reminders_and_group").create_group(apps, None)
+    importlib.import_module("programme.migrations.0003_progdoor_check_in_permission").grant(apps, None)
+    importlib.import_module("editorial.migrations.0001_review_task_and_scheduler").configure_review(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -24,11 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT_APPS = {"courses", "lessons", "archive", "programme", "home"}
 #: Shared by the content apps, and using none of them.
 SHARED_APPS = {"accounts", "vocabulary", "media_pipeline", "search", "exports", "params", "processes", "pagecache"}
+#: Above the content apps: review workflow, quality gates, translations' state, the module builder.
+EDITORIAL = {"editorial"}
 #: The project package (settings, root URLs, WSGI) and the demo content: both compose the rest.
 PROJECT = {"config"}
 DEMO = {"demo"}
 #: Every package this check knows; a new one must be placed in the table before it is imported.
-KNOWN = CONTENT_APPS | SHARED_APPS | PROJECT | DEMO
+KNOWN = CONTENT_APPS | SHARED_APPS | EDITORIAL | PROJECT | DEMO
 #: What the production settings run: everything but the demo.
 RUNTIME = KNOWN - DEMO
 
@@ -41,6 +43,7 @@ RULES = [
     ({"vocabulary"},                CONTENT_APPS,            "the shared vocabulary (themes, provinces, people) sits below every content app"),
     ({"exports", "params", "processes", "pagecache"}, KNOWN - {"exports", "params", "processes", "pagecache"},
      "the export module, the request parameters, the process probes and the page cache import no app: any app may use them"),
+    (KNOWN - EDITORIAL - PROJECT - DEMO, EDITORIAL,          "the editorial layer sits above the content apps: it reads them, none of them reads it"),
     (RUNTIME,                       DEMO,                    "demo content is built on top of the apps and is absent in production"),
     (KNOWN - PROJECT,               PROJECT,                 "`config` composes the apps; no app reaches back into it"),
 ]

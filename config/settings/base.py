@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "programme",
     "search",
     "pagecache",
+    "editorial",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -274,6 +275,8 @@ else:
 
 # --- Wagtail --------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Takwin"
+# A review's approval publishes the page even though reviewers may not publish alone (editorial/).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "editorial.workflow_actions.publish_approved"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # --- Documents: never rendered by a browser on the site's origin ----------------
 # Anyone with upload rights (editors, trainers, the archive import) adds documents, so a

@@ -160,12 +160,14 @@ def test_password_reset_sends_a_working_link(client):
 
 
 def test_groups_exist_with_their_permissions():
-    """Editors can publish pages, trainers can reach the admin, learners have no admin access."""
+    """Editors edit pages but publish only through review (editorial's migration takes their
+    publish right), trainers can reach the admin, learners have no admin access."""
     from django.contrib.auth.models import Group
     from wagtail.models import GroupPagePermission
 
     editors, trainers, learners = (Group.objects.get(name=n) for n in ("Editors", "Trainers", "Learners"))
-    assert GroupPagePermission.objects.filter(group=editors, permission__codename="publish_page").exists()
+    assert GroupPagePermission.objects.filter(group=editors, permission__codename="change_page").exists()
+    assert not GroupPagePermission.objects.filter(group=editors, permission__codename="publish_page").exists()
     assert not GroupPagePermission.objects.filter(group=trainers, permission__codename="publish_page").exists()
     assert trainers.permissions.filter(codename="access_admin").exists()
     assert not learners.permissions.exists()

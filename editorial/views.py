@@ -1,0 +1,104 @@
+"""Admin views of the editorial layer: translate in one click, and the module builder's
+actions (reorder lessons, attach a quiz, choose a recording). Each calls a service."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Locale, Page
+
+from courses.models import CoursePage
+from lessons.models import LessonPage, Quiz
+from media_pipeline import get_media_model
+from params.converters import parse_int
+
+from . import selectors, services
+
+
+def _module_edit(lesson: LessonPage):
+    return redirect("wagtailadmin_pages:edit", lesson.get_parent().pk)
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_POST
+def translate(request, page_id: int, language: str):
+    """Copy the page into ``language``'s tree as a draft, then open the copy."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    locale = get_object_or_404(Locale, language_code=language)
+    copy = services.page_translate(page=page, locale=locale, user=request.user)
+    messages.success(
+        request, _("The %(language)s version is a draft: translate it, then submit it for review.")
+        % {"language": locale.get_display_name()}
+    )
+    return redirect("wagtailadmin_pages:edit", copy.pk)
+
+
+@require_POST
+def lessons_order(request, course_id: int):
+    """Save the order the editor dragged the module's lessons into (``order``: ids, comma-separated)."""
+    course = get_object_or_404(CoursePage, pk=course_id)
+    ids = [parse_int(part) for part in request.POST.get("order", "").split(",")]
+    if not ids or None in ids:
+        return JsonResponse({"error": _("The order sent is not a list of lessons.")}, status=400)
+    try:
+        services.lessons_reorder(course=course, lesson_ids=ids, user=request.user)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"ok": True})
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_quiz(request, lesson_id: int):
+    """Choose a quiz for the lesson (GET lists quizzes by title; POST attaches one)."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    if not lesson.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    if request.method == "POST":
+        quiz = get_object_or_404(Quiz, pk=parse_int(request.POST.get("quiz", "")) or 0)
+        try:
+            services.lesson_attach_quiz(lesson=lesson, quiz=quiz, user=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("editorial:lesson_quiz", lesson.pk)
+        messages.success(request, _("The quiz “%(quiz)s” is in the lesson’s draft.") % {"quiz": quiz})
+        return _module_edit(lesson)
+    query = request.GET.get("q", "")[:100]
+    quizzes = Quiz.objects.filter(title__icontains=query) if query else Quiz.objects.all()
+    return TemplateResponse(request, "editorial/quiz_chooser.html", {
+        "lesson": lesson, "quizzes": quizzes.prefetch_related("questions")[:50], "query": query,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def lesson_recording(request, lesson_id: int):
+    """Choose a recording for the lesson: listed by title, length and date with its encode
+    state; only a ready one can be chosen."""
+    lesson = get_object_or_404(LessonPage, pk=lesson_id)
+    if not lesson.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    if request.method == "POST":
+        recording = get_object_or_404(get_media_model(), pk=parse_int(request.POST.get("recording", "")) or 0)
+        try:
+            services.lesson_attach_recording(lesson=lesson, recording=recording, user=request.user)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("editorial:lesson_recording", lesson.pk)
+        messages.success(request, _("The recording “%(title)s” is in the lesson’s draft.") % {"title": recording.title})
+        return _module_edit(lesson)
+    params = {key: request.GET.get(key, "")[:100] for key in ("q", "duration", "order")}
+    recordings = selectors.recordings_for_choosing(
+        query=params["q"], duration=params["duration"], order=params["order"] or "-created_at"
+    )
+    return TemplateResponse(request, "editorial/recording_chooser.html", {
+        "lesson": lesson, "recordings": recordings[:50], "params": params,
+        "durations": [("short", _("Under 10 minutes")), ("medium", _("10 to 30 minutes")), ("long", _("Over 30 minutes"))],
+    })
+
+

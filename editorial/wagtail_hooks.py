@@ -1,0 +1,96 @@
+"""The editorial layer in Wagtail's admin: its URLs, the editor's dashboard panels and the
+translation state in page listings."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets.button import ListingButton
+
+from . import selectors
+from .admin_setup import REVIEWED_PAGES
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("editorial/", include("editorial.urls", namespace="editorial"))]
+
+
+class _DashboardPanel(Component):
+    """One list of the editor's dashboard; hidden when empty."""
+
+    template_name = "editorial/dashboard_panel.html"
+    heading = ""
+    panel_id = ""
+    kind = "pages"
+
+    def rows(self, request) -> list:
+        raise NotImplementedError
+
+    def get_context_data(self, parent_context):
+        request = parent_context["request"]
+        return {"heading": self.heading, "panel_id": self.panel_id, "kind": self.kind, "rows": self.rows(request)}
+
+
+class DraftsPanel(_DashboardPanel):
+    order = 205
+    panel_id = "editorial-drafts"
+    heading = property(lambda self: _("Your drafts"))
+
+    def rows(self, request):
+        return selectors.user_drafts(user=request.user)
+
+
+class OutdatedTranslationsPanel(_DashboardPanel):
+    order = 230
+    panel_id = "editorial-translations"
+    heading = property(lambda self: _("Translations out of date"))
+
+    def rows(self, request):
+        return selectors.outdated_translations()
+
+
+class UnusedRecordingsPanel(_DashboardPanel):
+    order = 240
+    panel_id = "editorial-recordings"
+    kind = "recordings"
+    heading = property(lambda self: _("Recordings ready, not used in a lesson yet"))
+
+    def rows(self, request):
+        if not request.user.has_perm("media_pipeline.change_mediaasset"):
+            return []
+        return selectors.unused_ready_recordings()
+
+
+@hooks.register("construct_homepage_panels")
+def editor_dashboard(request, panels):
+    # Wagtail's own panels stay: "Awaiting your review" and "Your pages in a workflow".
+    panels += [DraftsPanel(), OutdatedTranslationsPanel(), UnusedRecordingsPanel()]
+
+
+@hooks.register("register_page_listing_buttons")
+def translation_buttons(page, user, next_url=None):
+    """In page listings, each module, lesson and activity says how its other-language
+    version stands: missing (one click translates it), out of date, or up to date."""
+    if not isinstance(page.specific_deferred, REVIEWED_PAGES):
+        return
+    for row in selectors.translation_status(page=page):
+        language = row.language
+        if row.state == "missing":
+            if not user.has_perm("simple_translation.submit_translation"):
+                continue
+            yield ListingButton(
+                _("Translate into %(language)s") % {"language": language},
+                reverse("editorial:translate", args=[page.pk, row.locale.language_code]),
+                icon_name="globe",
+                attrs={"data-controller": "w-action", "data-action": "w-action#post"},
+                priority=20,
+            )
+        else:
+            label = (_("%(language)s: out of date") if row.state == "out_of_date" else _("%(language)s: up to date"))
+            yield ListingButton(
+                label % {"language": language},
+                reverse("wagtailadmin_pages:edit", args=[row.translation.pk]),
+                icon_name="warning" if row.state == "out_of_date" else "tick",
+                priority=20,
+            )
