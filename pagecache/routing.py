@@ -29,7 +29,9 @@ def cached_route(root, request, path_components, walk):
         content_type_id, page_id, consumed = hit
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         page = model._default_manager.select_related("locale").filter(pk=page_id).first() if model is not None else None
-        if page is not None:
+        # The row must still be that path's page (a database restored under a kept cache).
+        expected = root.url_path + "".join(f"{part}/" for part in path_components[:consumed])
+        if page is not None and page.url_path == expected and page.path.startswith(root.path):
             return page.route(request, list(path_components[consumed:]))
     result = walk(request, path_components)
     page = result[0]
