@@ -7,6 +7,8 @@ itself (with its locale), and that page's own ``route`` still decides the rest (
 ``live`` check), so a hit answers exactly what the walk would have.
 """
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
@@ -19,13 +21,17 @@ def cached_route(root, request, path_components, walk):
     """``walk(request, path_components)`` from ``root`` (Wagtail's ``Page.route``), remembered."""
     if not path_components:
         return walk(request, path_components)
-    key = versioned_key("route", root.pk, "/".join(path_components))
+    # Hashed: a path may be long or hold any character, and a cache key may not.
+    path = "/".join(path_components).encode("utf-8", "surrogateescape")
+    key = versioned_key("route", root.pk, hashlib.sha256(path).hexdigest())
     hit = cache.get(key)
     if hit is not None:
         content_type_id, page_id, consumed = hit
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         page = model._default_manager.select_related("locale").filter(pk=page_id).first() if model is not None else None
-        if page is not None:
+        # The row must still be that path's page (a database restored under a kept cache).
+        expected = root.url_path + "".join(f"{part}/" for part in path_components[:consumed])
+        if page is not None and page.url_path == expected and page.path.startswith(root.path):
             return page.route(request, list(path_components[consumed:]))
     result = walk(request, path_components)
     page = result[0]
