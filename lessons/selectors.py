@@ -165,7 +165,7 @@ def _in_language(courses: list[CoursePage]) -> dict:
     if not keys:
         return {}
     translated = CoursePage.objects.live().filter(translation_key__in=keys, locale__language_code=get_language())
-    return {course.translation_key: course for course in translated.select_related("theme")}
+    return {course.translation_key: course for course in translated.select_related("theme", "locale")}
 
 
 def dashboard_data(*, user) -> dict:

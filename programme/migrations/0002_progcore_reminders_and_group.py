@@ -28,10 +28,6 @@ def create_group(apps, schema_editor):
     group.permissions.add(*Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"))
 
 
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,5 +42,7 @@ class Migration(migrations.Migration):
             name="reminded_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="reminded at"),
         ),
-        migrations.RunPython(create_group, remove_group),
+        # Going back keeps the group: deleting it through the historical Group model trips over
+        # relations that models of later states (Wagtail's page permissions) hold to it.
+        migrations.RunPython(create_group, migrations.RunPython.noop),
     ]

@@ -46,3 +46,9 @@ def programme_staff(db):
         Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"),
     )
     return user
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Query counts and page contents are measured on rendered pages, not on the anonymous page cache."""
+    settings.PAGECACHE_SECONDS = 0

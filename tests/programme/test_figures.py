@@ -128,9 +128,9 @@ def test_online_completions_beside_them(fixture):
     learner = UserFactory(gender="female", province="safi", category="staff")
     when = timezone.make_aware(datetime.datetime(2026, 5, 1))
     for module in (course, other):
-        Enrolment.objects.create(user=learner, course=module, enrolled_at=when, completed_at=when)
+        Enrolment.objects.create(user=learner, course=module, course_key=module.translation_key, enrolled_at=when, completed_at=when)
     late = UserFactory(gender="male")
-    Enrolment.objects.create(user=late, course=course, enrolled_at=when, completed_at=when.replace(year=2025))
+    Enrolment.objects.create(user=late, course=course, course_key=course.translation_key, enrolled_at=when, completed_at=when.replace(year=2025))
     figures = programme_figures(filters=FigureFilters(year=2026))
     assert figures["totals"]["completions"] == 2
     assert _row(figures["tables"]["gender"], "female")["completions"] == 2

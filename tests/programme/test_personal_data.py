@@ -29,7 +29,7 @@ def official(plan):
     user = UserFactory(full_name="Khadija Official", email="khadija@example.ma")
     module = make_course(slug="pd", lessons=1, revisions=False)
     now = timezone.now()
-    Enrolment.objects.create(user=user, course=module, enrolled_at=now, completed_at=now)
+    Enrolment.objects.create(user=user, course=module, course_key=module.translation_key, enrolled_at=now, completed_at=now)
     certificate_issue(user=user, course=module)
     session = make_session(code="MDE-2026-P01")
     registration = register(session, user=user, gender="female", category="elected", province="safi")

@@ -76,6 +76,7 @@ def test_plan_page_queries_are_few_and_constant(client, plan, view):
     few = _queries(client, _plan_url(plan), params)
     for _ in range(4):
         make_session(plan)
+    client.get(_plan_url(plan), params)  # a new page drops the cached routes (pagecache): warm them again
     many = _queries(client, _plan_url(plan), params)
     assert few <= 15 and many == few
 
@@ -93,6 +94,7 @@ def test_session_page_queries_are_constant_as_sessions_grow(client, plan, sessio
 
     for _ in range(2):
         register(session=session, user=UserFactory(category="elected"))
+    client.get(page.url)  # the new pages dropped the cached routes (pagecache): warm them again
     assert _queries(client, page.url) == few <= 20
     client.force_login(official)
     html = client.get(page.url).content.decode()
