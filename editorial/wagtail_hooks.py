@@ -25,6 +25,7 @@ class _DashboardPanel(Component):
     kind = "pages"
 
     def rows(self, request) -> list:
+        """The panel's rows for ``request``'s user: each panel below defines its own (abstract here)."""
         raise NotImplementedError
 
     def get_context_data(self, parent_context):
