@@ -10,13 +10,15 @@ from demo import home as home_demo
 from demo import programme as programme_demo
 from demo import programme_after as programme_after_demo
 from demo import vocabulary as vocabulary_demo
+from search.bulk import indexing_deferred
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demo content and accounts (idempotent)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # One index write per model once the load has committed, not one Whoosh commit per save.
+        with indexing_deferred(), transaction.atomic():
             homes = home_demo.load()
             vocabulary_demo.load()
             modules = courses_demo.load(homes)
