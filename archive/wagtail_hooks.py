@@ -11,26 +11,19 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Locale
 
+from exports.forms import SpreadsheetImportForm
+
 from .attachments import allowed_extensions
-from .importer import import_max_sheet_bytes, import_max_zip_bytes, run_import
+from .importer import import_max_zip_bytes, run_import
 from .models import ArchiveIndexPage
 
 
-class ImportForm(forms.Form):
-    spreadsheet = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    attachments = forms.FileField(label=_("Attachments (ZIP, optional)"), required=False)
-    commit = forms.BooleanField(
-        label=_("Import for real"), required=False,
-        help_text=_("Leave unticked for a dry run: every row is checked and nothing is written."),
-    )
+class ImportForm(SpreadsheetImportForm):
+    """The archive's upload: the spreadsheet, its attachments (a ZIP) and the dry-run choice."""
 
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
-        if upload.size > import_max_sheet_bytes():
-            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
-        return upload
+    field_order = ["spreadsheet", "attachments", "commit"]
+
+    attachments = forms.FileField(label=_("Attachments (ZIP, optional)"), required=False)
 
     def clean_attachments(self):
         upload = self.cleaned_data.get("attachments")
@@ -51,16 +44,13 @@ def import_view(request):
     if index is None or not index.permissions_for_user(request.user).can_add_subpage():
         raise PermissionDenied
     report = None
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["spreadsheet"]
-            report = run_import(
-                index=index, data=upload.read(), filename=upload.name, zip_file=form.cleaned_data.get("attachments"),
-                dry_run=not form.cleaned_data["commit"], language=get_language() or "ar", user=request.user,
-            )
-    else:
-        form = ImportForm()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["spreadsheet"]
+        report = run_import(
+            index=index, data=upload.read(), filename=upload.name, zip_file=form.cleaned_data.get("attachments"),
+            dry_run=not form.cleaned_data["commit"], language=get_language() or "ar", user=request.user,
+        )
     return TemplateResponse(request, "archive/admin/import.html", {
         "form": form, "report": report, "index": index, "page_title": _("Import activities"),
         "attachment_types": ", ".join(allowed_extensions()),

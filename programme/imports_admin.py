@@ -9,29 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
-from archive.importer import import_max_sheet_bytes
+from exports.forms import SpreadsheetImportForm
 
 from .models import Session, SessionStatus
 from .services.imports import COLUMNS, run_import
 
 
-class AttendeeImportForm(forms.Form):
+class AttendeeImportForm(SpreadsheetImportForm):
+    """The session the people are registered for, then the spreadsheet and the dry-run choice."""
+
+    field_order = ["session", "spreadsheet", "commit"]
+
     session = forms.ModelChoiceField(
         label=_("Session"), queryset=Session.objects.exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.CLOSED]),
     )
-    spreadsheet = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    commit = forms.BooleanField(
-        label=_("Import for real"), required=False,
-        help_text=_("Leave unticked for a dry run: every row is checked and nothing is written."),
-    )
-
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
-        if upload.size > import_max_sheet_bytes():
-            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
-        return upload
 
 
 def import_view(request):
