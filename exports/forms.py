@@ -1,7 +1,10 @@
 """The upload form of every spreadsheet import: the file (checked by name, size and content) and
-the choice between a dry run and the real import. Screens add their own fields to a subclass."""
+the choice between a dry run and the real import (screens add their own fields to a subclass),
+and the screen that shows it with its report (``templates/exports/import_page.html``)."""
 
 from django import forms
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .readers import decode_csv, max_sheet_bytes
@@ -47,3 +50,14 @@ class SpreadsheetImportForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return upload
+
+
+def import_screen(request, *, form: SpreadsheetImportForm, template: str, run, context: dict) -> TemplateResponse:
+    """An import's admin screen: ``form`` and, once a valid form is posted, the report that
+    ``run(cleaned_data=…, data=…, filename=…, dry_run=…, language=…)`` returns (in the user's language)."""
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["spreadsheet"]
+        report = run(cleaned_data=form.cleaned_data, data=upload.read(), filename=upload.name,
+                     dry_run=not form.cleaned_data["commit"], language=get_language() or "ar")
+    return TemplateResponse(request, template, {"form": form, "report": report, **context})

@@ -13,6 +13,7 @@ from archive.exporter import export_rows, to_csv, to_json, to_xlsx
 from archive.importer import COLUMNS, run_import
 from archive.models import ActivityPage
 from archive.selectors import activity_list
+from tests.exports.sheets import xlsx_bytes
 
 # The archive index is made once for the module (module_db).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_archive_index")]
@@ -252,20 +253,11 @@ def test_a_csv_cell_over_the_csv_module_limit_is_a_file_error(archive_index):
     assert "131072" in french.file_errors[0] and "ligne 2" in french.file_errors[0]
 
 
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_malformed_and_oversized_xlsx_are_file_errors(archive_index, settings):
     """A ZIP that is no workbook, a workbook whose sheet XML is broken, a workbook that unpacks past
     the limit and a file over the size limit each give one file-level message."""
     not_a_workbook = zip_of(**{"hello.txt": b"hi"}).getvalue()
-    good = _xlsx([COLUMNS, [GOOD.get(c, "") for c in COLUMNS]])
+    good = xlsx_bytes(COLUMNS, [GOOD.get(c, "") for c in COLUMNS])
     broken = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
         for info in source.infolist():
@@ -292,7 +284,7 @@ def test_a_sheet_declaring_thousands_of_columns_and_rows_reads_only_what_the_imp
     gives the row-limit message quickly instead of exhausting memory."""
     settings.IMPORT_MAX_ROWS = 3
     wide = [*COLUMNS, *[f"extra{i}" for i in range(400)]]
-    data = _xlsx([wide, *([GOOD.get(c, "x") for c in wide] for _ in range(10))])
+    data = xlsx_bytes(wide, *([GOOD.get(c, "x") for c in wide] for _ in range(10)))
     report = run_import(index=archive_index, data=data, filename="a.xlsx", language="en")
     assert report.file_errors == ["The file has more than 3 rows."]
 

@@ -1,36 +1,25 @@
 """The one spreadsheet reader and upload form of every import: headers matched in any language,
 every problem with the file a clear message in the user's language."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 
 from exports import Column
 from exports.forms import SpreadsheetImportForm
 from exports.readers import choice_lookup, fold, read_rows
 from exports.reports import ImportReport, RowReport
+from tests.exports.sheets import xlsx_bytes
 
 COLUMNS = [Column("full_name", gettext_lazy("Full name")), Column("email", gettext_lazy("E-mail"))]
-
-
-def _xlsx(*rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_headers_are_matched_by_key_or_by_label_in_arabic_french_or_english():
     """A header names its column by key, or by its label in any language, whatever its case,
     accents and spacing; an unknown header is kept under its lower-case text."""
     assert read_rows(b"full_name,EMAIL\nA,a@x.ma\n", "a.csv", columns=COLUMNS) == [{"full_name": "A", "email": "a@x.ma"}]
-    arabic = _xlsx(["الاسم الكامل", "البريد الإلكتروني", "Note"], ["أمينة", "a@x.ma", "x"])
+    arabic = xlsx_bytes(["الاسم الكامل", "البريد الإلكتروني", "Note"], ["أمينة", "a@x.ma", "x"])
     assert read_rows(arabic, "a.xlsx", columns=COLUMNS) == [{"full_name": "أمينة", "email": "a@x.ma", "note": "x"}]
     french = "Nom  complet;e-mail\nÉlise;e@x.ma\n".encode()
     assert read_rows(french, "a.csv", columns=COLUMNS) == [{"full_name": "Élise", "email": "e@x.ma"}]
