@@ -5,22 +5,23 @@ without problems is written, in one transaction, through ``services.activity_ups
 Re-importing the same reference codes updates the activities, never duplicates them.
 """
 
-import contextlib
-import csv
 import datetime
-import io
 import re
-import unicodedata
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+import exports
+from exports.readers import choice_lookup, fold, read_rows
+from exports.reports import ImportReport as BaseImportReport
+from exports.reports import RowReport
 from vocabulary.models import Person, Theme
 from vocabulary.regions import Province
 
@@ -28,153 +29,59 @@ from .attachments import attachment_problem
 from .models import REFERENCE_RE, ActivityPage, ActivitySeriesPage, ActivityType, ArchiveIndexPage
 from .services import COUNT_FIELDS, ActivityData, PartnerData, activity_upsert
 
-COLUMNS = [
-    "reference", "type", "title_ar", "title_fr", "summary_ar", "summary_fr", "start_date", "end_date",
-    "venue", "province", "commune", "themes", "trainers", "partners_ar", "partners_fr",
-    *COUNT_FIELDS, "total", "communes", "series", "source", "rights", "attachments",
+COUNT_LABELS = {
+    "elected_women": gettext_lazy("Elected women"), "elected_men": gettext_lazy("Elected men"),
+    "staff_women": gettext_lazy("Staff women"), "staff_men": gettext_lazy("Staff men"),
+    "other_women": gettext_lazy("Other women"), "other_men": gettext_lazy("Other men"),
+}
+#: The sheet's columns: the key each header names (the key itself, or its label in Arabic, French
+#: or English, as the archive's export writes it) and, for codes, their choices (labels in the file).
+SHEET_COLUMNS = [
+    exports.Column("reference", gettext_lazy("Reference")),
+    exports.Column("type", gettext_lazy("Type"), choices=ActivityType.choices),
+    exports.Column("title_ar", gettext_lazy("Title in Arabic")), exports.Column("title_fr", gettext_lazy("Title in French")),
+    exports.Column("summary_ar", gettext_lazy("Summary in Arabic")),
+    exports.Column("summary_fr", gettext_lazy("Summary in French")),
+    exports.Column("start_date", gettext_lazy("Start date")), exports.Column("end_date", gettext_lazy("End date")),
+    exports.Column("venue", gettext_lazy("Venue")),
+    exports.Column("province", gettext_lazy("Province"), choices=Province.choices),
+    exports.Column("commune", gettext_lazy("Commune")), exports.Column("themes", gettext_lazy("Themes")),
+    exports.Column("trainers", gettext_lazy("Trainers and speakers")),
+    exports.Column("partners_ar", gettext_lazy("Partners in Arabic")),
+    exports.Column("partners_fr", gettext_lazy("Partners in French")),
+    *(exports.Column(name, COUNT_LABELS[name]) for name in COUNT_FIELDS),
+    exports.Column("total", gettext_lazy("Total beneficiaries")),
+    exports.Column("communes", gettext_lazy("Communes represented")),
+    exports.Column("series", gettext_lazy("Series")), exports.Column("source", gettext_lazy("Source")),
+    exports.Column("rights", gettext_lazy("Rights")), exports.Column("attachments", gettext_lazy("Attachments")),
 ]
+COLUMNS = [column.key for column in SHEET_COLUMNS]
+LABELS = {column.key: column.label for column in SHEET_COLUMNS}
 REQUIRED = ["reference", "type", "title_ar", "start_date"]
-LIST_SEPARATOR = ";"
+LIST_SEPARATOR = exports.writers.LIST_SEPARATOR
 
 
 def import_max_zip_bytes() -> int:
+    """The largest ZIP of attachments, once unpacked (``ARCHIVE_IMPORT_MAX_ZIP_BYTES``, 200 MB)."""
     return getattr(settings, "ARCHIVE_IMPORT_MAX_ZIP_BYTES", 200 * 1024 * 1024)
 
 
-def import_max_rows() -> int:
-    return getattr(settings, "ARCHIVE_IMPORT_MAX_ROWS", 5000)
-
-
 @dataclass
-class RowReport:
-    number: int
-    reference: str
-    action: str = ""  # "create" or "update" once the row is valid
-    errors: list[str] = field(default_factory=list)
+class ImportReport(BaseImportReport):
+    """The archive import's report: rows labelled by reference, created or updated."""
 
+    ACTION_LABELS: ClassVar = {"create": gettext_lazy("New activity"), "update": gettext_lazy("Update")}
 
-@dataclass
-class ImportReport:
-    rows: list[RowReport] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-    written: bool = False
     # whether the importing user's activities go live (else: drafts submitted to moderation)
     publishes: bool = True
 
     @property
-    def ok(self) -> bool:
-        return not self.file_errors and all(not row.errors for row in self.rows)
-
-    @property
     def created(self) -> int:
-        return sum(1 for row in self.rows if row.action == "create")
+        return self.count("create")
 
     @property
     def updated(self) -> int:
-        return sum(1 for row in self.rows if row.action == "update")
-
-    @property
-    def error_count(self) -> int:
-        return len(self.file_errors) + sum(len(row.errors) for row in self.rows)
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, for matching province names typed by hand."""
-    text = unicodedata.normalize("NFKD", str(text)).casefold()
-    return re.sub(r"[\s_'’-]+", "-", "".join(c for c in text if not unicodedata.combining(c))).strip("-")
-
-
-def _choice_lookup(choices) -> dict[str, str]:
-    """Folded value and label (in Arabic, French and English) of each choice → the choice's value."""
-    lookup = {}
-    for value, label in choices:
-        lookup[_fold(value)] = value
-        for language in ("ar", "fr", "en"):
-            with translation.override(language):
-                lookup[_fold(str(label))] = value
-    return lookup
-
-
-def import_max_sheet_bytes() -> int:
-    return getattr(settings, "ARCHIVE_IMPORT_MAX_SHEET_BYTES", 20 * 1024 * 1024)
-
-
-# Columns read from an XLSX row: a sheet may declare 16,384 columns, the import has about forty.
-XLSX_MAX_COLUMNS = 200
-# An XLSX is a ZIP of XML: what it may unpack to, so that a small file cannot expand without bound.
-XLSX_MAX_UNPACKED_FACTOR = 10
-
-
-def _xlsx_values(data: bytes) -> Iterator[tuple]:
-    """The first sheet's rows; ValueError for a broken, disguised or oversized workbook."""
-    from openpyxl import load_workbook
-
-    unreadable = ValueError(_("The XLSX file cannot be read."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise unreadable from exc
-    limit = import_max_sheet_bytes() * XLSX_MAX_UNPACKED_FACTOR
-    if unpacked > limit:
-        raise ValueError(_("The XLSX file is larger than %(limit)s MB once unpacked.") % {"limit": limit // (1024 * 1024)})
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise unreadable from exc
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
-    except Exception as exc:  # a sheet broken past its first rows fails while it is read
-        raise unreadable from exc
-    finally:
-        workbook.close()
-
-
-def _csv_values(data: bytes) -> Iterator[list[str]]:
-    """The CSV's rows (comma or semicolon separated); ValueError naming the row that cannot be read."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(_("The CSV file must be encoded in UTF-8.")) from exc
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample.split("\n", 1)[0] else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        yield from reader
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise ValueError(_("Row %(row)s of the CSV file has a cell longer than %(limit)s characters.") % {
-                "row": reader.line_num, "limit": csv.field_size_limit()}) from exc
-        raise ValueError(_("The CSV file cannot be read near row %(row)s.") % {"row": reader.line_num}) from exc
-
-
-def read_rows(data: bytes, filename: str) -> list[dict[str, str]]:
-    """The spreadsheet's rows as dicts keyed by lower-case header; raises ValueError if unreadable.
-
-    Reading stops one row past ``import_max_rows()`` (the caller reports the excess).
-    """
-    if len(data) > import_max_sheet_bytes():
-        raise ValueError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
-    if filename.lower().endswith(".xlsx"):
-        values = _xlsx_values(data)
-    elif filename.lower().endswith(".csv"):
-        values = _csv_values(data)
-    else:
-        raise ValueError(_("Only CSV and XLSX files can be imported."))
-    first = next(values, None)
-    if first is None:
-        raise ValueError(_("The file is empty."))
-    header = [str(h or "").strip().lower() for h in first]
-    rows = []
-    with contextlib.closing(values):  # a workbook left half read is closed at once
-        for raw in values:
-            cells = ["" if c is None else c for c in raw]
-            if not any(str(c).strip() for c in cells):
-                continue
-            rows.append({name: cells[i] if i < len(cells) else "" for i, name in enumerate(header) if name})
-            if len(rows) > import_max_rows():
-                break
-    return rows
+        return self.count("update")
 
 
 def read_zip(upload) -> tuple[dict[str, bytes], list[str]]:
@@ -257,10 +164,10 @@ def _split(value) -> list[str]:
     return [part.strip() for part in str(value or "").split(LIST_SEPARATOR) if part.strip()]
 
 
-def _parse_trainer(text: str) -> tuple[str, str, str]:
-    # "Name | affiliation | kind", the last two optional
+def _parse_trainer(text: str, kinds: dict[str, str]) -> tuple[str, str, str]:
+    # "Name | affiliation | kind", the last two optional; the kind as a code or its label
     parts = [p.strip() for p in text.split("|")]
-    kind = parts[2] if len(parts) > 2 and parts[2] in Person.Kind.values else Person.Kind.EXPERT
+    kind = kinds.get(fold(parts[2]), Person.Kind.EXPERT) if len(parts) > 2 else Person.Kind.EXPERT
     return parts[0], parts[1] if len(parts) > 1 else "", kind
 
 
@@ -270,7 +177,8 @@ class _Known:
 
     provinces: dict
     types: dict
-    themes: set
+    kinds: dict
+    themes: dict  # folded slug or name (in any language) -> slug
     series: set
     existing: set
     attachments: dict
@@ -297,15 +205,15 @@ def _look_up(value, table: dict, unknown: str, errors: list[str]) -> str:
     """The code of a spelled-out value (type, province) in ``table``; ``unknown`` noted if absent."""
     if not value:
         return ""
-    code = table.get(_fold(value), "")
+    code = table.get(fold(value), "")
     if not code:
         errors.append(unknown % {"value": value})
     return code
 
 
 def _check_dates(row, errors: list[str]):
-    start = _parse_date(_cell(row, "start_date"), "start_date", errors)
-    end = _parse_date(_cell(row, "end_date"), "end_date", errors)
+    start = _parse_date(_cell(row, "start_date"), str(LABELS["start_date"]), errors)
+    end = _parse_date(_cell(row, "end_date"), str(LABELS["end_date"]), errors)
     if start and end and end < start:
         errors.append(_("The end date %(end)s is before the start date %(start)s.") % {"end": end.isoformat(), "start": start.isoformat()})
     if start and not (2000 <= start.year <= datetime.date.today().year + 1):
@@ -316,10 +224,10 @@ def _check_dates(row, errors: list[str]):
 def _check_counts(row, errors: list[str]):
     counts = {}
     for name in COUNT_FIELDS:
-        value = _parse_count(_cell(row, name), name, errors)
+        value = _parse_count(_cell(row, name), str(LABELS[name]), errors)
         counts[name] = value or 0
-    total = _parse_count(_cell(row, "total"), "total", errors)
-    communes = _parse_count(_cell(row, "communes"), "communes", errors)
+    total = _parse_count(_cell(row, "total"), str(LABELS["total"]), errors)
+    communes = _parse_count(_cell(row, "communes"), str(LABELS["communes"]), errors)
     breakdown = sum(counts.values())
     if breakdown and total is not None and breakdown != total:
         errors.append(_("The total %(total)s does not add up: the breakdown by category and gender sums to %(sum)s.") % {"total": total, "sum": breakdown})
@@ -342,26 +250,35 @@ def _check_attachments(row, known: _Known, errors: list[str]) -> dict[str, bytes
     return files
 
 
-def _check_row(number: int, row, known: _Known) -> tuple[RowReport, ActivityData | None]:
-    """One row's report, and its parsed data when it has no problem."""
+def _check_themes(row, known: _Known, errors: list[str]) -> list[str]:
+    """The slugs of the row's themes, each given by its slug or its name in either language."""
+    slugs = []
+    for value in _split(_cell(row, "themes")):
+        slug = known.themes.get(fold(value))
+        if slug is None:
+            errors.append(_("Unknown theme “%(value)s”.") % {"value": value})
+        elif slug not in slugs:
+            slugs.append(slug)
+    return slugs
+
+
+def _check_row(number: int, row, known: _Known) -> RowReport:
+    """One row's report, with its parsed data (``data``) when it has no problem."""
     errors: list[str] = []
 
     def cell(name):
         return _cell(row, name)
 
     reference = str(cell("reference") or "").strip()
-    report = RowReport(number=number, reference=reference)
+    report = RowReport(number=number, label=reference)
     for name in REQUIRED:
         if cell(name) in ("", None):
-            errors.append(_("The column “%(column)s” is empty.") % {"column": name})
+            errors.append(_("The column “%(column)s” is empty.") % {"column": LABELS[name]})
     _check_reference(reference, number, known, errors)
     activity_type = _look_up(cell("type"), known.types, _("Unknown type “%(value)s”."), errors)
     start, end = _check_dates(row, errors)
     province = _look_up(cell("province"), known.provinces, _("Unknown province “%(value)s”."), errors)
-    theme_slugs = _split(cell("themes"))
-    for slug in theme_slugs:
-        if slug not in known.themes:
-            errors.append(_("Unknown theme “%(value)s”.") % {"value": slug})
+    theme_slugs = _check_themes(row, known, errors)
     counts, total, communes = _check_counts(row, errors)
     series = str(cell("series") or "").strip()
     if series and series not in known.series:
@@ -372,15 +289,15 @@ def _check_row(number: int, row, known: _Known) -> tuple[RowReport, ActivityData
         errors.append(_("The Arabic and French partner lists do not have the same length."))
     report.errors = errors
     if errors:
-        return report, None
+        return report
     report.action = "update" if reference.lower() in known.existing else "create"
     count = max(len(partners_ar), len(partners_fr))
-    return report, ActivityData(
+    report.data = ActivityData(
         reference_code=reference, activity_type=activity_type, start_date=start, end_date=end,
         titles={"ar": str(cell("title_ar")), "fr": str(cell("title_fr") or "")},
         summaries={"ar": str(cell("summary_ar") or ""), "fr": str(cell("summary_fr") or "")},
         venue=str(cell("venue") or ""), province=province, commune=str(cell("commune") or ""),
-        theme_slugs=theme_slugs, trainers=[_parse_trainer(t) for t in _split(cell("trainers"))],
+        theme_slugs=theme_slugs, trainers=[_parse_trainer(t, known.kinds) for t in _split(cell("trainers"))],
         partners=[PartnerData(
             name_ar=partners_ar[i] if i < len(partners_ar) else "",
             name_fr=partners_fr[i] if i < len(partners_fr) else "",
@@ -388,14 +305,25 @@ def _check_row(number: int, row, known: _Known) -> tuple[RowReport, ActivityData
         counts=counts, beneficiaries_total=total, communes_count=communes, series_slug=series,
         source_note=str(cell("source") or ""), rights_notes=str(cell("rights") or ""), attachments=files,
     )
+    return report
 
 
-def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes]) -> tuple[list[RowReport], list[ActivityData]]:
-    """Check every row; return one report per row and the parsed data of the rows without problems."""
+def _theme_lookup() -> dict[str, str]:
+    """Folded slug and name (in every language) of each theme → its slug."""
+    lookup = {}
+    for slug, name in Theme.objects.values_list("slug", "name"):
+        lookup[fold(slug)] = slug
+        lookup.setdefault(fold(name), slug)
+    return lookup
+
+
+def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes]) -> list[RowReport]:
+    """Check every row: one report per row, with its parsed data (``data``) when it has no problem."""
     known = _Known(
-        provinces=_choice_lookup(Province.choices),
-        types=_choice_lookup(ActivityType.choices),
-        themes=set(Theme.objects.values_list("slug", flat=True)),
+        provinces=choice_lookup(Province.choices),
+        types=choice_lookup(ActivityType.choices),
+        kinds=choice_lookup(Person.Kind.choices),
+        themes=_theme_lookup(),
         series=set(ActivitySeriesPage.objects.child_of(index).values_list("slug", flat=True)),
         existing={
             code.lower()
@@ -403,13 +331,7 @@ def validate_rows(rows, *, index: ArchiveIndexPage, attachments: dict[str, bytes
         },
         attachments=attachments,
     )
-    reports, parsed = [], []
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
-        report, data = _check_row(number, row, known)
-        reports.append(report)
-        if data is not None:
-            parsed.append(data)
-    return reports, parsed
+    return [_check_row(number, row, known) for number, row in enumerate(rows, start=2)]  # row 1: the header
 
 
 def run_import(*, index: ArchiveIndexPage, data: bytes, filename: str, zip_file=None, dry_run: bool = True,
@@ -420,26 +342,23 @@ def run_import(*, index: ArchiveIndexPage, data: bytes, filename: str, zip_file=
     publish them; otherwise they are saved as drafts and submitted to moderation. Without one
     (the management command, run by the operator) they are published.
     """
-    report = ImportReport(publishes=user is None or index.permissions_for_user(user).can_publish_subpage())
+    report = ImportReport(dry_run=dry_run, publishes=user is None or index.permissions_for_user(user).can_publish_subpage())
     with translation.override(language):
         try:
-            rows = read_rows(data, filename)
+            rows = read_rows(data, filename, columns=SHEET_COLUMNS, required=REQUIRED)
         except ValueError as exc:
             report.file_errors.append(str(exc))
             return report
-        if len(rows) > import_max_rows():
-            report.file_errors.append(_("The file has more than %(limit)s rows.") % {"limit": import_max_rows()})
-            return report
         attachments, zip_errors = read_zip(zip_file)
         report.file_errors.extend(zip_errors)
-        report.rows, parsed = validate_rows(rows, index=index, attachments=attachments)
+        report.rows = validate_rows(rows, index=index, attachments=attachments)
         if dry_run or not report.ok:
             return report
         try:
             with transaction.atomic():
-                for row, item in zip([r for r in report.rows if not r.errors], parsed, strict=True):
+                for row in report.rows:
                     try:
-                        activity_upsert(index=index, data=item, user=user)
+                        activity_upsert(index=index, data=row.data, user=user)
                     except ValidationError as exc:
                         row.errors.extend(exc.messages)
                         raise

@@ -136,10 +136,11 @@ def statistics(request, *, index_page):
 def export(request, *, index_page, fmt: str):
     """The browse view's current selection (or the whole archive) as a file."""
     filters = ArchiveFilters.from_querydict(request.GET)
-    rows = exporter.export_rows(filtered_activities(locale=index_page.locale, filters=filters))
+    language = index_page.locale.language_code
+    rows = exporter.export_rows(filtered_activities(locale=index_page.locale, filters=filters), language=language)
     if fmt != "json":
         return exports.export_response(fmt=fmt, columns=exporter.EXPORT_COLUMNS, rows=rows, filename="takwin-archive",
-                                       language=index_page.locale.language_code, sheet_title="archive")
+                                       language=language, sheet_title=exporter.SHEET_TITLE)
     response = HttpResponse(exporter.to_json(rows), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="takwin-archive.json"'
     return response

@@ -2,35 +2,26 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Locale
 
+from exports.forms import SpreadsheetImportForm, import_screen
+
 from .attachments import allowed_extensions
-from .importer import import_max_sheet_bytes, import_max_zip_bytes, run_import
+from .importer import import_max_zip_bytes, run_import
 from .models import ArchiveIndexPage
 
 
-class ImportForm(forms.Form):
-    spreadsheet = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    attachments = forms.FileField(label=_("Attachments (ZIP, optional)"), required=False)
-    commit = forms.BooleanField(
-        label=_("Import for real"), required=False,
-        help_text=_("Leave unticked for a dry run: every row is checked and nothing is written."),
-    )
+class ImportForm(SpreadsheetImportForm):
+    """The archive's upload: the spreadsheet, its attachments (a ZIP) and the dry-run choice."""
 
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
-        if upload.size > import_max_sheet_bytes():
-            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
-        return upload
+    field_order = ["spreadsheet", "attachments", "commit"]
+
+    attachments = forms.FileField(label=_("Attachments (ZIP, optional)"), required=False)
 
     def clean_attachments(self):
         upload = self.cleaned_data.get("attachments")
@@ -50,37 +41,49 @@ def import_view(request):
     index = _archive_index()
     if index is None or not index.permissions_for_user(request.user).can_add_subpage():
         raise PermissionDenied
-    report = None
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["spreadsheet"]
-            report = run_import(
-                index=index, data=upload.read(), filename=upload.name, zip_file=form.cleaned_data.get("attachments"),
-                dry_run=not form.cleaned_data["commit"], language=get_language() or "ar", user=request.user,
-            )
-    else:
-        form = ImportForm()
-    return TemplateResponse(request, "archive/admin/import.html", {
-        "form": form, "report": report, "index": index, "page_title": _("Import activities"),
-        "attachment_types": ", ".join(allowed_extensions()),
-    })
+
+    def run(*, cleaned_data, **upload):
+        return run_import(index=index, zip_file=cleaned_data.get("attachments"), user=request.user, **upload)
+
+    return import_screen(request, form=ImportForm(request.POST or None, request.FILES or None),
+                         template="archive/admin/import.html", run=run, context={
+                             "index": index, "page_title": _("Import activities"),
+                             "attachment_types": ", ".join(allowed_extensions()),
+                         })
 
 
-class ArchiveImportViewSet(ViewSet):
-    """The import screen under Settings-free admin URL ``/admin/archive-import/``."""
+class ImportViewSet(ViewSet):
+    """A spreadsheet import's screen at ``/admin/<url_prefix>/``, in the admin menu for those whom
+    ``may_import(user)`` allows: the archive's, and the programme's attendees (which subclasses it)."""
+
+    icon = "upload"
+    add_to_admin_menu = True
+    menu_order = 900
+
+    def view(self, request):
+        raise NotImplementedError
+
+    def may_import(self, user) -> bool:
+        return True
+
+    def get_urlpatterns(self):
+        return [path("", self.view, name="index")]
+
+    def get_menu_item(self, order=None):
+        item = MenuItem(self.menu_label, reverse(f"{self.name}:index"), icon_name=self.icon, order=order or self.menu_order)
+        item.is_shown = lambda request: self.may_import(request.user)
+        return item
+
+
+class ArchiveImportViewSet(ImportViewSet):
+    """The archive's import screen, ``/admin/archive-import/``."""
 
     name = "archive_import"
     url_prefix = "archive-import"
-    icon = "upload"
     menu_label = _("Import activities")
-    add_to_admin_menu = True
 
-    def get_urlpatterns(self):
-        return [path("", import_view, name="index")]
-
-    def get_menu_item(self, order=None):
-        return MenuItem(self.menu_label, reverse("archive_import:index"), icon_name=self.icon, order=order or 900)
+    def view(self, request):
+        return import_view(request)
 
 
 @hooks.register("register_admin_viewset")

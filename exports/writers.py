@@ -4,7 +4,7 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -18,12 +18,33 @@ SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# How a list of values (themes, partners) is written in one cell, and read back by the imports.
+LIST_SEPARATOR = ";"
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column: the row key it reads and its header (a lazy translation, or a fixed name)."""
+    """One column: the row key it reads, its header (a lazy translation) and, for a column of codes,
+    its ``choices`` (code → label, as a model's ``choices``): the file then holds each code's label in
+    the file's language, never the code. A list or tuple value is written as its items joined by
+    :data:`LIST_SEPARATOR`, each a label when the column has choices."""
 
     key: str
     label: str | Promise
+    choices: Sequence[tuple[str, str | Promise]] = field(default=(), hash=False, compare=False)
+
+    def value(self, row: Mapping, labels: Mapping | None = None):
+        """The cell's value for ``row`` in the active language: labels for codes, lists joined.
+
+        ``labels`` is ``dict(self.choices)``, made once per file by the writers.
+        """
+        value = row.get(self.key)
+        labels = dict(self.choices) if labels is None else labels
+        if isinstance(value, list | tuple):
+            return LIST_SEPARATOR.join(str(labels.get(item, item)) for item in value)
+        if labels and isinstance(value, str) and value in labels:
+            return str(labels[value])
+        return value
 
 
 def escape_formula(value):
@@ -40,6 +61,13 @@ def headers(columns: Sequence[Column], *, language: str) -> list[str]:
     """The columns' headers translated into ``language``."""
     with translation.override(language):
         return [str(column.label) for column in columns]
+
+
+def _values(columns: Sequence[Column], rows: Iterable[Mapping]) -> Iterable[list]:
+    """Each row's cell values in the columns' order (call in the file's language)."""
+    labels = [dict(column.choices) for column in columns]
+    for row in rows:
+        yield [column.value(row, column_labels) for column, column_labels in zip(columns, labels, strict=True)]
 
 
 def _local(value):
@@ -67,8 +95,9 @@ def to_csv(columns: Sequence[Column], rows: Iterable[Mapping], *, language: str)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([escape_formula(h) for h in headers(columns, language=language)])
-    for row in rows:
-        writer.writerow([_csv_cell(row.get(column.key)) for column in columns])
+    with translation.override(language):
+        for values in _values(columns, rows):
+            writer.writerow([_csv_cell(value) for value in values])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -104,8 +133,9 @@ def to_xlsx(
     sheet = workbook.create_sheet(title)
     sheet.sheet_view.rightToLeft = language.split("-")[0] in settings.LANGUAGES_BIDI
     sheet.append([_xlsx_cell(sheet, h) for h in headers(columns, language=language)])
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, row.get(column.key)) for column in columns])
+    with translation.override(language):
+        for values in _values(columns, rows):
+            sheet.append([_xlsx_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from accounts.models import User
 from accounts.selectors import may_read_reports
 from courses.models import CoursePage
 from courses.selectors import reportable_courses
@@ -21,7 +22,7 @@ from media_pipeline import get_media_model
 from params.converters import parse_int
 from vocabulary.regions import Province
 
-from .reports import course_report, report_index_rows
+from .reports import LEARNER_STATES, course_report, report_index_rows
 from .selectors import dashboard_data, recording_use_choices
 from .services import lesson_add_recording
 
@@ -68,8 +69,10 @@ LEARNERS_PER_PAGE = 25
 
 EXPORT_COLUMNS = [
     Column("name", gettext_lazy("Name")), Column("email", gettext_lazy("E-mail")),
-    Column("province", gettext_lazy("Province")), Column("category", gettext_lazy("Category")),
-    Column("gender", gettext_lazy("Gender")), Column("state", gettext_lazy("Status")),
+    Column("province", gettext_lazy("Province"), choices=Province.choices),
+    Column("category", gettext_lazy("Category"), choices=User.Category.choices),
+    Column("gender", gettext_lazy("Gender"), choices=User.Gender.choices),
+    Column("state", gettext_lazy("Status"), choices=LEARNER_STATES),
     Column("lessons_done", gettext_lazy("Lessons completed")), Column("time", gettext_lazy("Time spent (s)")),
     Column("score", gettext_lazy("Best quiz score (%)")), Column("enrolled_at", gettext_lazy("Enrolled at")),
     Column("completed_at", gettext_lazy("Completed at")), Column("certificate", gettext_lazy("Certificate")),

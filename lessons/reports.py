@@ -7,6 +7,7 @@ counts each learner once, whatever the languages they followed it in. Who may re
 from collections import Counter, defaultdict
 
 from django.db.models import Count, F, Max, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.models import Certificate, CoursePage, Enrolment
@@ -15,6 +16,8 @@ from vocabulary.regions import Province
 from .models import LessonProgress, QuizAttempt
 from .selectors import module_lessons
 
+#: A learner's state in a module's report (``state`` of each learner row) and how it is named.
+LEARNER_STATES = [("not_started", _("not started")), ("in_progress", _("in progress")), ("completed", _("completed"))]
 SCORE_BUCKETS = [(0, 49), (50, 59), (60, 69), (70, 79), (80, 89), (90, 100)]
 
 

@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -97,8 +96,9 @@ def figures_export(request, fmt: str):
     """The figures' tables as one CSV/XLSX (one row per dimension and value), through ``exports``."""
     filters = FigureFilters.from_querydict(request.GET)
     data = programme_figures(filters=filters, language=request.LANGUAGE_CODE)
+    # A plan year stays a number; the other values are their labels in the file's language.
     rows = [
-        {"dimension": str(DIMENSION_LABELS[name]), **row, "label": str(row["label"])}
+        {"dimension": str(DIMENSION_LABELS[name]), **row, "label": row["label"] if name == "year" else str(row["label"])}
         for name in DIMENSIONS for row in data["tables"][name]
     ]
     return export_response(fmt=fmt, columns=FIGURE_COLUMNS, rows=rows, filename="takwin-programme-figures",
@@ -106,10 +106,10 @@ def figures_export(request, fmt: str):
 
 
 FIGURE_COLUMNS = [
-    Column("dimension", _lazy("Dimension")), Column("label", _lazy("Value")), Column("sessions", _lazy("Sessions held")),
-    Column("registrations", _lazy("Registrations")), Column("participations", _lazy("Participations")),
-    Column("no_shows", _lazy("No-shows")), Column("attendance_rate", _lazy("Attendance rate (%)")),
-    Column("beneficiaries", _lazy("Distinct beneficiaries")), Column("completions", _lazy("Online modules completed")),
+    Column("dimension", gettext_lazy("Dimension")), Column("label", gettext_lazy("Value")), Column("sessions", gettext_lazy("Sessions held")),
+    Column("registrations", gettext_lazy("Registrations")), Column("participations", gettext_lazy("Participations")),
+    Column("no_shows", gettext_lazy("No-shows")), Column("attendance_rate", gettext_lazy("Attendance rate (%)")),
+    Column("beneficiaries", gettext_lazy("Distinct beneficiaries")), Column("completions", gettext_lazy("Online modules completed")),
 ]
 
 

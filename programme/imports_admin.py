@@ -2,68 +2,48 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.viewsets.base import ViewSet
 
-from archive.importer import import_max_sheet_bytes
+from archive.wagtail_hooks import ImportViewSet
+from exports.forms import SpreadsheetImportForm, import_screen
 
 from .models import Session, SessionStatus
 from .services.imports import COLUMNS, run_import
 
 
-class AttendeeImportForm(forms.Form):
+class AttendeeImportForm(SpreadsheetImportForm):
+    """The session the people are registered for, then the spreadsheet and the dry-run choice."""
+
+    field_order = ["session", "spreadsheet", "commit"]
+
     session = forms.ModelChoiceField(
         label=_("Session"), queryset=Session.objects.exclude(status__in=[SessionStatus.CANCELLED, SessionStatus.CLOSED]),
     )
-    spreadsheet = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
-    commit = forms.BooleanField(
-        label=_("Import for real"), required=False,
-        help_text=_("Leave unticked for a dry run: every row is checked and nothing is written."),
-    )
-
-    def clean_spreadsheet(self):
-        upload = self.cleaned_data["spreadsheet"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only CSV and XLSX files can be imported."))
-        if upload.size > import_max_sheet_bytes():
-            raise forms.ValidationError(_("The file is larger than %(limit)s MB.") % {"limit": import_max_sheet_bytes() // (1024 * 1024)})
-        return upload
 
 
 def import_view(request):
     """Upload a sheet of attendees for one session; show every row's problems, or what was imported."""
     if not request.user.has_perm("programme.add_registration"):
         raise PermissionDenied
-    report = None
-    form = AttendeeImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["spreadsheet"]
-        report = run_import(
-            session=form.cleaned_data["session"], data=upload.read(), filename=upload.name,
-            dry_run=not form.cleaned_data["commit"], language=get_language() or "ar",
-        )
-    return TemplateResponse(request, "programme/admin/import.html", {
-        "form": form, "report": report, "columns": ", ".join(COLUMNS), "page_title": _("Import attendees"),
-    })
+
+    def run(*, cleaned_data, **upload):
+        return run_import(session=cleaned_data["session"], **upload)
+
+    return import_screen(request, form=AttendeeImportForm(request.POST or None, request.FILES or None),
+                         template="programme/admin/import.html", run=run,
+                         context={"columns": ", ".join(COLUMNS), "page_title": _("Import attendees")})
 
 
-class AttendeeImportViewSet(ViewSet):
+class AttendeeImportViewSet(ImportViewSet):
     """``/admin/programme/import/``: people without an account registered from a spreadsheet."""
 
     name = "programme_import"
     url_prefix = "programme/import"
-    icon = "upload"
     menu_label = _("Import attendees")
-    add_to_admin_menu = True
+    menu_order = 905
 
-    def get_urlpatterns(self):
-        return [path("", import_view, name="index")]
+    def view(self, request):
+        return import_view(request)
 
-    def get_menu_item(self, order=None):
-        item = MenuItem(self.menu_label, reverse("programme_import:index"), icon_name=self.icon, order=order or 905)
-        item.is_shown = lambda request: request.user.has_perm("programme.add_registration")
-        return item
+    def may_import(self, user) -> bool:
+        return user.has_perm("programme.add_registration")

@@ -9,16 +9,21 @@ The report's messages are in the staff's language.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from archive.importer import _choice_lookup, _fold, import_max_rows, read_rows
+from exports import Column
+from exports.readers import choice_lookup, fold, read_rows
+from exports.reports import ImportReport as BaseImportReport
+from exports.reports import RowReport
 from vocabulary.models import Commune
 from vocabulary.regions import Province
 
@@ -26,7 +31,14 @@ from ..keys import beneficiary_key
 from ..models import Registration, Session
 from .registration import Attendee, register
 
-COLUMNS = ("full_name", "email", "phone", "gender", "category", "province", "commune", "language")
+#: The sheet's columns, named by their key or by their label in Arabic, French or English.
+SHEET_COLUMNS = [
+    Column("full_name", gettext_lazy("Full name")), Column("email", gettext_lazy("E-mail")),
+    Column("phone", gettext_lazy("Phone")), Column("gender", gettext_lazy("Gender")),
+    Column("category", gettext_lazy("Category")), Column("province", gettext_lazy("Province")),
+    Column("commune", gettext_lazy("Commune")), Column("language", gettext_lazy("Language")),
+]
+COLUMNS = tuple(column.key for column in SHEET_COLUMNS)
 # 0612345678, 06 12 34 56 78, 06.12.34.56.78, +212 6 12 34 56 78, 00212612345678, and 612345678 as a
 # spreadsheet's number cell drops the leading 0: mobile (6, 7) and fixed (5) lines.
 _PHONE = re.compile(r"^(?:\+212|00212|212|0)?([5-7]\d{8})$")
@@ -38,40 +50,21 @@ _CATEGORIES = {"elu": "elected", "elue": "elected", "منتخب": "elected", "م
 
 
 @dataclass
-class RowResult:
-    """One row of the report: its number in the sheet, who, and its problems or what it did."""
+class ImportReport(BaseImportReport):
+    """What an import found (dry run) or did: rows labelled by name, registered or already there.
 
-    number: int
-    name: str = ""
-    errors: list[str] = field(default_factory=list)
-    action: str = ""  # "confirm" (a new registration) or "unchanged" (already registered)
-    attendee: Attendee | None = None
+    A valid row's ``data`` is its :class:`Attendee`.
+    """
 
-
-@dataclass
-class ImportReport:
-    """What an import found (dry run) or did."""
-
-    file_errors: list[str] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-    dry_run: bool = True
-    written: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not any(row.errors for row in self.rows)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.file_errors) + sum(len(row.errors) for row in self.rows)
+    ACTION_LABELS: ClassVar = {"confirm": gettext_lazy("Registered"), "unchanged": gettext_lazy("Already registered")}
 
     @property
     def new(self) -> int:
-        return sum(1 for row in self.rows if row.action == "confirm")
+        return self.count("confirm")
 
     @property
     def unchanged(self) -> int:
-        return sum(1 for row in self.rows if row.action == "unchanged")
+        return self.count("unchanged")
 
 
 def normalise_phone(value) -> str | None:
@@ -95,19 +88,19 @@ class _Lookups:
     """The choices and communes rows are checked against, read once per import."""
 
     def __init__(self):
-        self.provinces = _choice_lookup(Province.choices)
-        self.genders = {_fold(k): v for k, v in {**_GENDERS, **_choice_lookup(User.Gender.choices)}.items()}
-        self.categories = {**{_fold(k): v for k, v in _CATEGORIES.items()}, **_choice_lookup(User.Category.choices)}
+        self.provinces = choice_lookup(Province.choices)
+        self.genders = {fold(k): v for k, v in {**_GENDERS, **choice_lookup(User.Gender.choices)}.items()}
+        self.categories = {**{fold(k): v for k, v in _CATEGORIES.items()}, **choice_lookup(User.Category.choices)}
         self.communes: dict[str, list[Commune]] = {}
         for commune in Commune.objects.all():
-            for name in {_fold(commune.name_fr), _fold(commune.name_ar)}:
+            for name in {fold(commune.name_fr), fold(commune.name_ar)}:
                 self.communes.setdefault(name, []).append(commune)
 
 
 def _check_choice(value: str, table: dict, message: str, errors: list[str]) -> str:
     if not value:
         return ""
-    found = table.get(_fold(value))
+    found = table.get(fold(value))
     if found is None:
         errors.append(message % {"value": value})
         return ""
@@ -117,7 +110,7 @@ def _check_choice(value: str, table: dict, message: str, errors: list[str]) -> s
 def _check_commune(name: str, province: str, lookups: _Lookups, errors: list[str]) -> Commune | None:
     if not name:
         return None
-    candidates = [c for c in lookups.communes.get(_fold(name), []) if not province or c.province == province]
+    candidates = [c for c in lookups.communes.get(fold(name), []) if not province or c.province == province]
     if not candidates:
         errors.append(_("Unknown commune “%(value)s”.") % {"value": name})
         return None
@@ -144,12 +137,12 @@ def _check_contacts(row: dict, errors: list[str]) -> tuple[str, str]:
     return email, phone
 
 
-def _check_row(number: int, row: dict, lookups: _Lookups) -> RowResult:
-    result = RowResult(number=number, name=_cell(row, "full_name"))
+def _check_row(number: int, row: dict, lookups: _Lookups) -> RowReport:
+    result = RowReport(number=number, label=_cell(row, "full_name"))
     errors = result.errors
-    if not result.name:
+    if not result.label:
         errors.append(_("The full name is missing."))
-    elif len(result.name) > 150:
+    elif len(result.label) > 150:
         errors.append(_("The full name is longer than 150 characters."))
     email, phone = _check_contacts(row, errors)
     gender = _check_choice(_cell(row, "gender"), lookups.genders, _("Unknown gender “%(value)s”."), errors)
@@ -160,21 +153,21 @@ def _check_row(number: int, row: dict, lookups: _Lookups) -> RowResult:
     if language not in ("ar", "fr"):
         errors.append(_("The language must be ar or fr, not “%(value)s”.") % {"value": language})
     if not errors:
-        result.attendee = Attendee(
-            full_name=result.name, email=email, phone=phone, gender=gender, category=category,
+        result.data = Attendee(
+            full_name=result.label, email=email, phone=phone, gender=gender, category=category,
             province=commune.province if commune else province, commune=commune, language=language,
         )
     return result
 
 
-def _mark_duplicates(rows: list[RowResult]) -> None:
+def _mark_duplicates(rows: list[RowReport]) -> None:
     seen: dict[object, int] = {}
     for row in rows:
-        if row.attendee is None:
+        if row.data is None:
             continue
-        keys = {beneficiary_key(email=row.attendee.email)} if row.attendee.email else set()
-        if row.attendee.phone:
-            keys.add(beneficiary_key(phone=row.attendee.phone))
+        keys = {beneficiary_key(email=row.data.email)} if row.data.email else set()
+        if row.data.phone:
+            keys.add(beneficiary_key(phone=row.data.phone))
         for key in keys:
             if key in seen:
                 row.errors.append(_("The same person as row %(row)s.") % {"row": seen[key]})
@@ -183,18 +176,18 @@ def _mark_duplicates(rows: list[RowResult]) -> None:
             seen.setdefault(key, row.number)
 
 
-def _register_rows(session: Session, rows: list[RowResult]) -> None:
+def _register_rows(session: Session, rows: list[RowReport]) -> None:
     live = set(
         Registration.objects.filter(session=session).exclude(status=Registration.Status.CANCELLED)
         .values_list("beneficiary_key", flat=True)
     )
     for row in rows:
-        key = beneficiary_key(email=row.attendee.email, phone=row.attendee.phone)
+        key = beneficiary_key(email=row.data.email, phone=row.data.phone)
         if key in live:
             row.action = "unchanged"
             continue
         try:
-            register(session=session, attendee=row.attendee, source=Registration.Source.IMPORT,
+            register(session=session, attendee=row.data, source=Registration.Source.IMPORT,
                      check_window=False, waiting_allowed=False)
         except ValidationError as error:
             row.errors.extend(error.messages)
@@ -207,18 +200,9 @@ def run_import(*, session: Session, data: bytes, filename: str, dry_run: bool, l
     report = ImportReport(dry_run=dry_run)
     with translation.override(language):
         try:
-            raw_rows = read_rows(data, filename)
+            raw_rows = read_rows(data, filename, columns=SHEET_COLUMNS, required=("full_name",))
         except ValueError as error:
             report.file_errors.append(str(error))
-            return report
-        if len(raw_rows) > import_max_rows():
-            report.file_errors.append(_("The file has more than %(limit)s rows.") % {"limit": import_max_rows()})
-            return report
-        if not raw_rows:
-            report.file_errors.append(_("The file has no rows below its header."))
-            return report
-        if "full_name" not in raw_rows[0]:
-            report.file_errors.append(_("The first row must name the columns: %(columns)s.") % {"columns": ", ".join(COLUMNS)})
             return report
         lookups = _Lookups()
         report.rows = [_check_row(number, row, lookups) for number, row in enumerate(raw_rows, start=2)]

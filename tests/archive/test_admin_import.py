@@ -61,7 +61,7 @@ def test_a_trainers_import_is_a_draft_submitted_to_moderation(trainer_client):
     in the moderation workflow, and the screen says so."""
     data = sheet(GOOD | {"attachments": ""})
     html = trainer_client.post("/admin/archive-import/", {"spreadsheet": SimpleUploadedFile("plan.csv", data), "commit": "on"}).content.decode()
-    assert 'data-testid="import-done"' in html and 'data-testid="import-moderation"' in html
+    assert 'data-testid="import-done"' in html and 'data-testid="import-notice"' in html
     pages = ActivityPage.objects.all()
     assert pages.count() == 2
     assert not pages.filter(live=True).exists()

@@ -13,6 +13,7 @@ from archive.exporter import export_rows, to_csv, to_json, to_xlsx
 from archive.importer import COLUMNS, run_import
 from archive.models import ActivityPage
 from archive.selectors import activity_list
+from tests.exports.sheets import xlsx_bytes
 
 # The archive index is made once for the module (module_db).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("module_archive_index")]
@@ -173,11 +174,12 @@ def test_export_round_trips_and_escapes(archive_index, make_activity, django_ass
     with django_assert_num_queries(6):
         rows = export_rows(qs)
     assert {r["reference"] for r in rows} == {"MDE-2017-001", "MDE-2017-002"}
-    parsed = list(csv.DictReader(io.StringIO(to_csv(rows).decode("utf-8-sig"))))
-    first = next(r for r in parsed if r["reference"] == "MDE-2017-001")
-    assert first["title_ar"].startswith("'=") and first["title_fr"] == "Atelier" and first["total"] == "20"
+    parsed = list(csv.DictReader(io.StringIO(to_csv(rows, language="fr").decode("utf-8-sig"))))
+    first = next(r for r in parsed if r["Cote"] == "MDE-2017-001")
+    assert first["Titre en arabe"].startswith("'=") and first["Titre en français"] == "Atelier"
+    assert first["Total des bénéficiaires"] == "20" and first["Province"] == "Safi" and first["Type"] == "Atelier"
     sheet_rows = list(load_workbook(io.BytesIO(to_xlsx(rows))).active.iter_rows(values_only=True))
-    assert sheet_rows[0][0] == "reference" and len(sheet_rows) == 3
+    assert sheet_rows[0][0] == "المرجع" and len(sheet_rows) == 3
     assert len(json.loads(to_json(rows))["activities"]) == 2
 
 
@@ -251,20 +253,11 @@ def test_a_csv_cell_over_the_csv_module_limit_is_a_file_error(archive_index):
     assert "131072" in french.file_errors[0] and "ligne 2" in french.file_errors[0]
 
 
-def _xlsx(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def test_malformed_and_oversized_xlsx_are_file_errors(archive_index, settings):
     """A ZIP that is no workbook, a workbook whose sheet XML is broken, a workbook that unpacks past
     the limit and a file over the size limit each give one file-level message."""
     not_a_workbook = zip_of(**{"hello.txt": b"hi"}).getvalue()
-    good = _xlsx([COLUMNS, [GOOD.get(c, "") for c in COLUMNS]])
+    good = xlsx_bytes(COLUMNS, [GOOD.get(c, "") for c in COLUMNS])
     broken = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
         for info in source.infolist():
@@ -275,7 +268,7 @@ def test_malformed_and_oversized_xlsx_are_file_errors(archive_index, settings):
     unreadable = ["The XLSX file cannot be read."]
     assert run_import(index=archive_index, data=not_a_workbook, filename="a.xlsx", language="en").file_errors == unreadable
     assert run_import(index=archive_index, data=broken.getvalue(), filename="a.xlsx", language="en").file_errors == unreadable
-    settings.ARCHIVE_IMPORT_MAX_SHEET_BYTES = 1024 * 1024
+    settings.IMPORT_MAX_SHEET_BYTES = 1024 * 1024
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("xl/sharedStrings.xml", b" " * (11 * 1024 * 1024))
@@ -289,9 +282,9 @@ def test_malformed_and_oversized_xlsx_are_file_errors(archive_index, settings):
 def test_a_sheet_declaring_thousands_of_columns_and_rows_reads_only_what_the_import_needs(archive_index, settings):
     """Rows stop one past the row limit and columns at the import's cap, so a wide, long sheet
     gives the row-limit message quickly instead of exhausting memory."""
-    settings.ARCHIVE_IMPORT_MAX_ROWS = 3
+    settings.IMPORT_MAX_ROWS = 3
     wide = [*COLUMNS, *[f"extra{i}" for i in range(400)]]
-    data = _xlsx([wide, *([GOOD.get(c, "x") for c in wide] for _ in range(10))])
+    data = xlsx_bytes(wide, *([GOOD.get(c, "x") for c in wide] for _ in range(10)))
     report = run_import(index=archive_index, data=data, filename="a.xlsx", language="en")
     assert report.file_errors == ["The file has more than 3 rows."]
 
@@ -304,7 +297,22 @@ def test_archive_xlsx_export_holds_text_cells_and_real_dates(archive_index, make
     book = load_workbook(io.BytesIO(to_xlsx(rows)))
     sheet = book.active
     header = [c.value for c in sheet[1]]
-    title = sheet.cell(row=2, column=header.index("title_ar") + 1)
+    title = sheet.cell(row=2, column=header.index("العنوان بالعربية") + 1)
     assert title.data_type == "s" and title.value == "=HYPERLINK(\"x\")"
-    assert sheet.cell(row=2, column=header.index("start_date") + 1).is_date
+    assert sheet.cell(row=2, column=header.index("تاريخ البداية") + 1).is_date
     assert sheet.sheet_view.rightToLeft
+
+
+@pytest.mark.parametrize(("language", "writer", "filename"), [("ar", to_xlsx, "a.xlsx"), ("fr", to_csv, "a.csv")])
+def test_an_export_in_either_language_imports_back(archive_index, make_activity, language, writer, filename):
+    """An export with translated headers and labels (type, province, themes, trainers' kind) imports
+    back as it is: the same activity, updated, with the same codes."""
+    make_activity()
+    rows = export_rows(activity_list(locale=archive_index.locale), language=language)
+    report = run_import(index=archive_index, data=writer(rows, language=language), filename=filename, language="en")
+    assert report.ok, [row.errors for row in report.rows]
+    assert report.updated == 1
+    data = report.rows[0].data
+    assert (data.activity_type, data.province, data.theme_slugs) == ("workshop", "safi", ["governance"])
+    assert data.trainers == [("Ahmed Expert", "Université Cadi Ayyad", "academic")]
+    assert data.start_date.isoformat() == "2017-03-14" and data.beneficiaries_total == 20

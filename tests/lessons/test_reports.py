@@ -6,9 +6,11 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from openpyxl import load_workbook
 
 from courses.services import enrolment_create
+from lessons.reports import LEARNER_STATES
 from lessons.services import progress_mark_viewed, quiz_attempt_start, quiz_attempt_submit
 from tests.courses.factories import correct_answers, lessons_of, make_course, make_quiz
 from tests.factories import UserFactory
@@ -71,8 +73,10 @@ def test_csv_and_xlsx_exports(module):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 3
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["أمينة"][5] == "completed" and by_name["أمينة"][8] == "100"
-    assert by_name["يوسف"][5] == "in_progress"
+    with translation.override("ar"):
+        completed, in_progress = (str(dict(LEARNER_STATES)[state]) for state in ("completed", "in_progress"))
+    assert by_name["أمينة"][5] == completed and by_name["أمينة"][8] == "100"
+    assert by_name["يوسف"][5] == in_progress
     response = client.get(f"/reports/{module.pk}/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 3 and {sheet.cell(row=r, column=1).value for r in (2, 3)} == {"أمينة", "يوسف"}

@@ -131,3 +131,13 @@ def test_admin_import_screen(client, session, communes):
     assert Registration.objects.filter(session=session).count() == 2
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url).status_code in (302, 403)
+
+
+def test_headers_and_values_in_arabic_or_french_are_read(session, communes):
+    """A sheet whose header row is in Arabic (as staff type it) and whose values are labels is
+    imported like one with the column keys."""
+    data = "الاسم الكامل,البريد الإلكتروني,الهاتف,الجنس,الفئة,الإقليم,الجماعة,اللغة\nأمينة,amina@example.ma,,امرأة,منتخبة,آسفي,آسفي,ar\n"
+    report = run_import(session=session, data=data.encode(), filename="people.csv", dry_run=False, language="ar")
+    assert report.written, [row.errors for row in report.rows]
+    registration = Registration.objects.get(session=session)
+    assert (registration.full_name, registration.gender, registration.province) == ("أمينة", "female", "safi")

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             self.stderr.write(message)
         for row in report.rows:
             for message in row.errors:
-                self.stderr.write(f"{row.number} [{row.reference}] {message}")
+                self.stderr.write(f"{row.number} [{row.label}] {message}")
         summary = f"{len(report.rows)} rows: {report.created} to create, {report.updated} to update, {report.error_count} problems"
         if not report.ok:
             raise CommandError(summary + "; nothing was imported.")
