@@ -116,8 +116,14 @@
 
   /* --- Storing ---------------------------------------------------------------------------- */
 
-  function sameOrigin(url) {
-    try { var u = new URL(url, location.href); return u.origin === location.origin ? u.pathname + u.search : null; } catch (e) { return null; }
+  /* The address a file is stored under: a path for this site's files, the whole URL for another
+   * origin's (images on S3 or a CDN, read with CORS); null for anything else. */
+  function storable(url) {
+    try {
+      var u = new URL(url, location.href);
+      if (u.origin === location.origin) { return u.pathname + u.search; }
+      return /^https?:$/.test(u.protocol) ? u.href : null;
+    } catch (e) { return null; }
   }
 
   /* The styles, scripts and images a stored page loads, read from its HTML. */
@@ -135,11 +141,16 @@
     }).map(function (e) { return e.name; });
   }
 
+  /* Fetch one file and store it under `url`. A recording's file comes through this site's route,
+   * which redirects to a signed link (S3, with the bucket's CORS rule, or the local token view):
+   * the copy is stored as a plain answer under the route's address, which the page asks for. */
   function fetchInto(cache, url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    return fetch(url, { credentials: "same-origin", mode: "cors" }).then(function (response) {
       if (!response.ok || response.redirected && /\/accounts\/login\//.test(response.url)) { throw new Error(url); }
-      return response.clone().blob().then(function (blob) {
-        return cache.put(url, response).then(function () { return { bytes: blob.size, html: /html/.test(blob.type) ? blob : null }; });
+      return response.blob().then(function (blob) {
+        var type = response.headers.get("Content-Type") || blob.type || "application/octet-stream";
+        var copy = new Response(blob, { headers: { "Content-Type": type, "Content-Length": String(blob.size) } });
+        return cache.put(url, copy).then(function () { return { bytes: blob.size, html: /html/.test(type) ? blob : null }; });
       });
     });
   }
@@ -177,7 +188,7 @@
         });
       }, Promise.resolve());
       return step.then(function () {
-        var rest = urls.concat(assets).map(sameOrigin).filter(function (u, i, all) { return u && all.indexOf(u) === i && pages.indexOf(u) < 0; });
+        var rest = urls.concat(assets).map(storable).filter(function (u, i, all) { return u && all.indexOf(u) === i && pages.indexOf(u) < 0; });
         var done = 0;
         return rest.reduce(function (chain, url) {
           return chain.then(function () {
@@ -259,5 +270,6 @@
   if (section && "caches" in window && window.indexedDB) {
     section.querySelector("[data-downloads-unsupported]").hidden = true;
     render(section);
+    window.TakwinOffline.refusals(section.querySelector("[data-offline-refused]"), section.dataset);
   }
 })();
