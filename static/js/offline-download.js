@@ -189,15 +189,22 @@
       }, Promise.resolve());
       return step.then(function () {
         var rest = urls.concat(assets).map(storable).filter(function (u, i, all) { return u && all.indexOf(u) === i && pages.indexOf(u) < 0; });
-        var done = 0;
+        var done = 0, skipped = [];
         return rest.reduce(function (chain, url) {
           return chain.then(function () {
             return fetchInto(cache, url).then(function (got) {
               bytes += got.bytes; done += 1;
               status(box, labels.labelWorking + " " + Math.round(done * 100 / rest.length) + " %");
+            }, function (error) {
+              // Another origin's image that refuses to be read (a CDN without CORS): the lesson
+              // stays readable without it. This site's files (the media among them) must all come.
+              if (/^https?:/.test(url) && urls.indexOf(url) < 0) { skipped.push(url); return; }
+              throw error;
             });
           });
-        }, Promise.resolve()).then(function () { return pages.concat(rest); });
+        }, Promise.resolve()).then(function () {
+          return pages.concat(rest.filter(function (u) { return skipped.indexOf(u) < 0; }));
+        });
       });
     }).then(function (stored) {
       var record = { id: manifest.lesson, title: manifest.title, course: manifest.course, url: manifest.url, lang: lang,
@@ -228,8 +235,8 @@
     var when = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(record.storedAt));
     var kinds = (record.kinds || []).map(function (k) { return k === "audio" ? labels.labelAudio : labels.labelMp4; }).join(", ");
     var item = el("li", { "class": "downloads__item", "data-lesson": String(record.id) }, [
-      el("a", { href: record.url, text: record.title }),
-      el("small", { text: record.course || "" }),
+      el("a", { href: record.url, text: record.title, dir: "auto" }),  // the lesson's language
+      el("small", { text: record.course || "", dir: "auto" }),
       el("span", { "class": "downloads__facts" }, [sized(record.bytes, labels),
         document.createTextNode((kinds ? " · " + kinds : "") + " · " + labels.labelStoredOn + " " + when)]),
       remove

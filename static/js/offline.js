@@ -127,6 +127,14 @@
     return node;
   }
 
+  /* Text in the lesson's language, which may not be the page's ("My downloads" in French lists
+   * an Arabic lesson): isolated, with its own direction. */
+  function own(name, text, cls) {
+    var node = el(name, text, cls);
+    node.dir = "auto";
+    return node;
+  }
+
   /* Refused quiz answers in `list` (those of `path` only, when given), each with the reason, the
    * answers as given and a button that dismisses it; `labels` are the data-* of the page. */
   function refusals(list, labels, path) {
@@ -135,11 +143,11 @@
       list.replaceChildren.apply(list, items.map(function (item) {
         var notice = el("li", "", "message message--error offline__refused");
         var head = el("p");
-        head.append(el("strong", item.quiz || ""), document.createTextNode(" · "), el("span", labels.labelRefused));
+        head.append(own("strong", item.quiz || ""), document.createTextNode(" · "), el("span", labels.labelRefused));
         var answers = el("ol", "", "offline__answers");
         answers.setAttribute("aria-label", labels.labelAnswers);
         (item.answers || []).forEach(function (a) {
-          var row = el("li", a.question);
+          var row = own("li", a.question);
           row.append(document.createTextNode(" — "), el("bdi", a.answer || labels.labelUnanswered));
           answers.appendChild(row);
         });
@@ -148,9 +156,9 @@
         dismiss.addEventListener("click", function () {
           TakwinOfflineDB.remove("refused", item.id).then(function () { notice.remove(); list.hidden = !list.children.length; });
         });
-        notice.append(head, el("p", item.message), answers);
+        notice.append(head, own("p", item.message), answers);
         if (!path && item.lessonUrl) {  // "My downloads": which lesson they belong to
-          var where = el("p"), link = el("a", item.lesson);
+          var where = el("p"), link = own("a", item.lesson);
           link.href = item.lessonUrl;
           where.appendChild(link);
           notice.append(where);
