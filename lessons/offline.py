@@ -6,10 +6,13 @@ needs beyond its page: for each video, the audio-only track and the 360p MP4 wit
 that can be answered offline (untimed ones; their open attempt's page). The page's own
 stylesheets, scripts, images and fonts are collected by the browser from the page itself.
 
-Recordings' links are signed and expire (``media_pipeline.delivery``): the manifest says when,
-the browser stores the files before that moment, and the service worker then plays its stored
-copy without asking the server, so expiry is checked when a file is stored, not when it is
-played offline.
+Recordings' links are signed and expire (``media_pipeline.delivery``), and on S3 they point at
+the bucket, another origin than the site's. The manifest therefore names each recording's file
+by a route of this site (``lessons:offline_file``), which checks the lesson's access and
+redirects to a fresh signed link: the browser follows it when storing (reading S3 with CORS, see
+``media_pipeline.storage.bucket_cors_set``), keeps the copy under the route's address, and the
+service worker then plays that copy without asking anyone. Expiry is checked when a file is
+stored, not when it is played offline.
 """
 
 from __future__ import annotations
@@ -43,33 +46,62 @@ def _document_size(document) -> int | None:
         return None
 
 
-def _recording_choices(recording, *, user) -> tuple[list[dict], str, int | None]:
-    """The audio-only and 360p MP4 choices of a recording, its poster URL and the links' expiry."""
+#: The files of a recording a learner may store, by kind: the encode's field naming each.
+RECORDING_FILES = ("audio", "mp4", "poster")
+
+
+def _recording_choices(recording, *, lesson: LessonPage) -> tuple[list[dict], str, int | None]:
+    """The audio-only and 360p MP4 choices of a recording, its poster URL and the links' expiry.
+
+    The URLs are this site's ``lessons:offline_file`` route, never the storage's own link: the
+    browser fetches each file through it when storing (a fresh signed link, on local disk or
+    S3), and the service worker keeps the copy under that one stable, same-origin address.
+    """
     from media_pipeline import delivery
-    from media_pipeline.selectors import player_sources
 
-    sources = player_sources(recording, signed=True, user=user)
-    if sources is None:  # still being encoded
-        return [], "", None
     encode = recording.current_encode
-    choices = []
-    if sources["audio_file"]:
-        choices.append({"kind": "audio", "url": sources["audio_file"], "bytes": _size(encode.audio)})
-    if sources["mp4"]:
-        choices.append({"kind": "mp4", "url": sources["mp4"], "bytes": _size(encode.mp4)})
+    if not recording.is_playable or encode is None:  # still being encoded
+        return [], "", None
+
+    def url(kind):
+        return reverse("lessons:offline_file", args=[lesson.pk, recording.pk, kind])
+
+    choices = [{"kind": kind, "url": url(kind), "bytes": _size(getattr(encode, kind))}
+               for kind in ("audio", "mp4") if getattr(encode, kind)]
     expires = int(time.time()) + delivery.token_lifetime(recording)
-    return choices, sources["poster"], expires
+    return choices, url("poster") if encode.poster else "", expires
 
 
-def _video_entry(value, *, user) -> tuple[dict, int | None]:
+def _video_entry(value, *, lesson: LessonPage) -> tuple[dict, int | None]:
     recording, document = value.get("recording"), value.get("video")
     if recording is not None:
-        choices, poster, expires = _recording_choices(recording, user=user)
+        choices, poster, expires = _recording_choices(recording, lesson=lesson)
         return {"choices": choices, "poster": poster}, expires
     if document is not None:
         url = reverse("lessons:video", args=[document.pk])
         return {"choices": [{"kind": "mp4", "url": url, "bytes": _document_size(document)}], "poster": ""}, None
     return {"choices": [], "poster": ""}, None
+
+
+def offline_file_url(*, lesson: LessonPage, recording_id: int, kind: str, user) -> str | None:
+    """A fresh signed link to one file (``RECORDING_FILES``) of a recording that ``lesson`` plays,
+    for ``user``: the storage's presigned URL on S3 (or CloudFront's), the token file view on
+    local disk. None when the lesson plays no such recording or the file does not exist."""
+    from media_pipeline import delivery
+
+    if kind not in RECORDING_FILES:
+        return None
+    recording = next(
+        (block.value["recording"] for block in lesson.body
+         if block.block_type == "video" and getattr(block.value.get("recording"), "pk", None) == recording_id),
+        None,
+    )
+    if recording is None or not recording.is_playable or not getattr(recording.current_encode, kind):
+        return None
+    encode = recording.current_encode
+    token = delivery.make_token(recording, signed=True, user=user)
+    return delivery.signed_file_url(getattr(encode, kind), token=token, encode_prefix=encode.prefix,
+                                    seconds=delivery.token_lifetime(recording))
 
 
 def _quiz_entry(quiz: Quiz, attempts: list) -> dict:
@@ -101,7 +133,7 @@ def offline_manifest(*, lesson: LessonPage, user, access: dict) -> dict:
     attempts = quiz_states(lesson=lesson, user=user)
     for block in lesson.body:
         if block.block_type == "video":
-            entry, expires = _video_entry(block.value, user=user)
+            entry, expires = _video_entry(block.value, lesson=lesson)
             videos.append(entry)
             if expires is not None:
                 expiries.append(expires)
@@ -121,3 +153,26 @@ def offline_manifest(*, lesson: LessonPage, user, access: dict) -> dict:
         "quizzes": quizzes,
         "expires": min(expiries) if expiries else None,
     }
+
+
+def given_answers(*, attempt: QuizAttempt, data) -> list[dict]:
+    """The answers of a submission the server refused, as the learner sees them: each question's
+    text and the options chosen by their labels (ordering items in the order given), so that
+    the learner can read what was not accepted. ``data`` is the form's fields (lists of values)."""
+    from .models import Question
+    from .selectors import attempt_questions
+
+    rows = []
+    for row in attempt_questions(attempt):
+        labels = {option["id"]: option["text"] for option in row["options"]}
+        if row["question"].kind == Question.Kind.ORDERING:
+            given = []
+            for option in row["options"]:
+                position = (data.get(f"{row['field']}-{option['id']}") or [""])[0]
+                if position.isascii() and position.isdigit():
+                    given.append((int(position), option["text"]))
+            chosen = [text for _position, text in sorted(given)]
+        else:
+            chosen = [labels.get(value, value) for value in data.get(row["field"], []) if value]
+        rows.append({"number": row["number"], "question": row["question"].text, "answer": " · ".join(chosen)[:500]})
+    return rows

@@ -509,6 +509,20 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, user, data: Mapping[str, list[s
     return attempt
 
 
+def quiz_answers_graded(*, attempt: QuizAttempt, data: Mapping[str, list[str]]) -> bool:
+    """Whether ``attempt`` was graded with exactly the answers in ``data``: an offline submission
+    sent again after the server's first answer was lost, not answers refused. Writes nothing."""
+    if attempt.status != QuizAttempt.Status.SUBMITTED:
+        return False
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=[item["id"] for item in attempt.layout])}
+    if len(questions) != len(attempt.layout):
+        return False
+    try:
+        return _parse_answers(attempt, questions, data) == attempt.answers
+    except ValidationError:
+        return False
+
+
 def _quiz_passed(*, user, attempt: QuizAttempt, now: datetime) -> None:
     lesson = attempt.lesson
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(

@@ -47,16 +47,29 @@ def lesson_viewed(request, lesson_id: int):
     enrolment's activity. Answers JSON, in the page's language on errors.
     """
     with translation.override(_learner_language(request) or settings.LANGUAGE_CODE):
-        if not request.user.is_authenticated:
-            return _json_error(_("Log in to save your progress."), 401, "login")
-        lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
-        if lesson is None:
-            return _json_error(_("This lesson does not exist."), 404, "not_found")
-        access = lesson_access(lesson=lesson, user=request.user)
-        if access["access"] != "ok":
-            return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+        lesson, access, refused = learner_lesson(request, lesson_id)
+        if refused is not None:
+            return refused
         progress = progress_mark_viewed(user=request.user, lesson=lesson, course_id=access["course"].pk)
         return JsonResponse({"ok": True, "status": progress.status, "completed": progress.is_completed})
+
+
+def learner_lesson(request, lesson_id: int, *, allowed: tuple[str, ...] = ("ok",)):
+    """The preamble of the learner's JSON endpoints on one lesson: signed in, the lesson live,
+    its access (``selectors.lesson_access``) among ``allowed``.
+
+    Returns ``(lesson, access, None)``, or ``(None, None, error)`` with a JSON error response in
+    the active language (401, 404 or 403).
+    """
+    if not request.user.is_authenticated:
+        return None, None, _json_error(_("Log in to save your progress."), 401, "login")
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None, None, _json_error(_("This lesson does not exist."), 404, "not_found")
+    access = lesson_access(lesson=lesson, user=request.user)
+    if access["access"] not in allowed:
+        return None, None, _json_error(_("You cannot follow this lesson."), 403, "forbidden")
+    return lesson, access, None
 
 
 def _json_error(message: str, status: int = 400, code: str = "invalid") -> JsonResponse:
@@ -228,8 +241,13 @@ def _own_attempt(request, pk: int) -> QuizAttempt:
 @login_required
 @require_http_methods(["GET", "POST"])
 def attempt_view(request, pk: int):
-    """Show an open attempt (GET) or grade it (POST); the page never holds the correct answers."""
+    """Show an open attempt (GET) or grade it (POST); the page never holds the correct answers.
+    Answers replayed by the offline service worker get JSON (``offline_views.replayed_answers``)."""
     attempt = _own_attempt(request, pk)
+    if request.method == "POST" and REPLAY_HEADER in request.headers:
+        from .offline_views import replayed_answers  # offline_views builds on this module
+
+        return replayed_answers(request, attempt)
     if attempt.status != QuizAttempt.Status.OPEN:
         return redirect("lessons:attempt_result", pk=attempt.pk)
     error = None

@@ -125,6 +125,36 @@ if S3Storage is not None:
             )
 
 
+def bucket_cors_rules(origins: list[str]) -> list[dict]:
+    """The bucket's CORS rule for the site's ``origins``: GET and HEAD only, any request header
+    (a player's ``Range``), the headers a player and the offline store read exposed. Browsers
+    need it to read a file from the bucket in script: hls.js's segments, and a lesson's files
+    stored for offline use (``lessons.offline``). The objects stay private: a rule lets a page
+    of these origins read what its signed link already grants, nothing more."""
+    return [{
+        "ID": "takwin-read",
+        "AllowedOrigins": list(origins),
+        "AllowedMethods": ["GET", "HEAD"],
+        "AllowedHeaders": ["*"],
+        "ExposeHeaders": ["Content-Length", "Content-Range", "Content-Type", "Accept-Ranges", "ETag"],
+        "MaxAgeSeconds": 86400,
+    }]
+
+
+def bucket_cors_set(origins: list[str]) -> list[dict]:
+    """Write :func:`bucket_cors_rules` as the bucket's CORS configuration (replacing any other
+    rule) and return it. Raises ValueError on local disk or without an origin."""
+    if is_local():
+        raise ValueError("files are on local disk: no bucket to configure")
+    clean = [origin.rstrip("/") for origin in origins if origin.strip()]
+    if not clean:
+        raise ValueError("give at least one origin, such as https://takwin.example.ma")
+    rules = bucket_cors_rules(clean)
+    store = storage()
+    store.connection.meta.client.put_bucket_cors(Bucket=store.bucket_name, CORSConfiguration={"CORSRules": rules})
+    return rules
+
+
 def storage() -> Storage:
     """The storage every pipeline file goes through (Django's default storage)."""
     return default_storage

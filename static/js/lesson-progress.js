@@ -1,10 +1,34 @@
 /* Lesson video progress: resume at the saved position, send heartbeats of watched ranges.
  * Contract: <video data-progress-url data-resume-at>; POST JSON {position, duration, ranges}
  * with the X-CSRFToken header, every ~12 s while playing, and on pause / pagehide by sendBeacon.
+ * This tracker is for a plain MP4 document; recordings have the media player's own
+ * (static/js/player.js). Both announce each answer as a "takwin:progress" event, and the one
+ * piece of code below shows it in the lesson's progress line ([data-lesson-status]).
  * No framework: the page reads fine without this script. */
 (function () {
   "use strict";
   var INTERVAL = 12000;
+
+  /* The lesson's progress line ("61 % watched", "Completed") as the server counts it. A beat
+   * kept on the device while offline ("queued") says nothing about the server's count. */
+  function showProgress(data) {
+    var label = document.querySelector("[data-lesson-status]");
+    if (!label || !data || !data.ok || data.queued) { return; }
+    var completed = !!data.completed;
+    label.dataset.completed = String(completed);
+    if (completed && label.dataset.labelCompleted) {
+      label.textContent = label.dataset.labelCompleted;
+    } else if (label.dataset.labelWatched && typeof data.percent === "number") {
+      label.textContent = label.dataset.labelWatched.replace("__P__", String(data.percent));
+    } else {
+      return;  // nothing to say yet (the visit's answer carries no percent)
+    }
+    label.hidden = false;
+  }
+
+  function announce(target, data) {
+    target.dispatchEvent(new CustomEvent("takwin:progress", { detail: data, bubbles: true }));
+  }
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -61,10 +85,7 @@
         return response.json().then(function (data) {
           if (!response.ok) throw new Error(data.message || response.statusText);
           if (status) status.hidden = true;
-          if (data.completed) {
-            var label = document.querySelector("[data-lesson-status]");
-            if (label) label.dataset.completed = "true";
-          }
+          announce(video, data);
         });
       }).catch(function (error) {
         // Keep the ranges: the next beat re-sends them, and the server ignores what it already has.
@@ -103,11 +124,11 @@
       method: "POST", credentials: "same-origin", keepalive: true,
       headers: { "X-CSRFToken": csrfToken(), "Accept-Language": document.documentElement.lang || "ar" }
     }).then(function (response) { return response.json(); }).then(function (data) {
-      var label = document.querySelector("[data-lesson-status]");
-      if (data.completed && label) label.dataset.completed = "true";
+      announce(article, data);
     }).catch(function () { /* the next visit or heartbeat records it */ });
   }
 
+  document.addEventListener("takwin:progress", function (event) { showProgress(event.detail); });
   document.querySelectorAll("[data-lesson-view-url]").forEach(recordView);
   document.querySelectorAll("video[data-progress-url]").forEach(track);
 })();

@@ -116,8 +116,14 @@
 
   /* --- Storing ---------------------------------------------------------------------------- */
 
-  function sameOrigin(url) {
-    try { var u = new URL(url, location.href); return u.origin === location.origin ? u.pathname + u.search : null; } catch (e) { return null; }
+  /* The address a file is stored under: a path for this site's files, the whole URL for another
+   * origin's (images on S3 or a CDN, read with CORS); null for anything else. */
+  function storable(url) {
+    try {
+      var u = new URL(url, location.href);
+      if (u.origin === location.origin) { return u.pathname + u.search; }
+      return /^https?:$/.test(u.protocol) ? u.href : null;
+    } catch (e) { return null; }
   }
 
   /* The styles, scripts and images a stored page loads, read from its HTML. */
@@ -135,11 +141,16 @@
     }).map(function (e) { return e.name; });
   }
 
+  /* Fetch one file and store it under `url`. A recording's file comes through this site's route,
+   * which redirects to a signed link (S3, with the bucket's CORS rule, or the local token view):
+   * the copy is stored as a plain answer under the route's address, which the page asks for. */
   function fetchInto(cache, url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+    return fetch(url, { credentials: "same-origin", mode: "cors" }).then(function (response) {
       if (!response.ok || response.redirected && /\/accounts\/login\//.test(response.url)) { throw new Error(url); }
-      return response.clone().blob().then(function (blob) {
-        return cache.put(url, response).then(function () { return { bytes: blob.size, html: /html/.test(blob.type) ? blob : null }; });
+      return response.blob().then(function (blob) {
+        var type = response.headers.get("Content-Type") || blob.type || "application/octet-stream";
+        var copy = new Response(blob, { headers: { "Content-Type": type, "Content-Length": String(blob.size) } });
+        return cache.put(url, copy).then(function () { return { bytes: blob.size, html: /html/.test(type) ? blob : null }; });
       });
     });
   }
@@ -177,16 +188,23 @@
         });
       }, Promise.resolve());
       return step.then(function () {
-        var rest = urls.concat(assets).map(sameOrigin).filter(function (u, i, all) { return u && all.indexOf(u) === i && pages.indexOf(u) < 0; });
-        var done = 0;
+        var rest = urls.concat(assets).map(storable).filter(function (u, i, all) { return u && all.indexOf(u) === i && pages.indexOf(u) < 0; });
+        var done = 0, skipped = [];
         return rest.reduce(function (chain, url) {
           return chain.then(function () {
             return fetchInto(cache, url).then(function (got) {
               bytes += got.bytes; done += 1;
               status(box, labels.labelWorking + " " + Math.round(done * 100 / rest.length) + " %");
+            }, function (error) {
+              // Another origin's image that refuses to be read (a CDN without CORS): the lesson
+              // stays readable without it. This site's files (the media among them) must all come.
+              if (/^https?:/.test(url) && urls.indexOf(url) < 0) { skipped.push(url); return; }
+              throw error;
             });
           });
-        }, Promise.resolve()).then(function () { return pages.concat(rest); });
+        }, Promise.resolve()).then(function () {
+          return pages.concat(rest.filter(function (u) { return skipped.indexOf(u) < 0; }));
+        });
       });
     }).then(function (stored) {
       var record = { id: manifest.lesson, title: manifest.title, course: manifest.course, url: manifest.url, lang: lang,
@@ -217,8 +235,8 @@
     var when = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(new Date(record.storedAt));
     var kinds = (record.kinds || []).map(function (k) { return k === "audio" ? labels.labelAudio : labels.labelMp4; }).join(", ");
     var item = el("li", { "class": "downloads__item", "data-lesson": String(record.id) }, [
-      el("a", { href: record.url, text: record.title }),
-      el("small", { text: record.course || "" }),
+      el("a", { href: record.url, text: record.title, dir: "auto" }),  // the lesson's language
+      el("small", { text: record.course || "", dir: "auto" }),
       el("span", { "class": "downloads__facts" }, [sized(record.bytes, labels),
         document.createTextNode((kinds ? " · " + kinds : "") + " · " + labels.labelStoredOn + " " + when)]),
       remove
@@ -259,5 +277,6 @@
   if (section && "caches" in window && window.indexedDB) {
     section.querySelector("[data-downloads-unsupported]").hidden = true;
     render(section);
+    window.TakwinOffline.refusals(section.querySelector("[data-offline-refused]"), section.dataset);
   }
 })();

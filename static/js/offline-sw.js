@@ -6,12 +6,15 @@
  * - Pages: the network first (a few seconds), then the stored copy of a stored page.
  * - Stored files (media, images, documents, styles, scripts): the stored copy first; byte
  *   ranges are cut from it, as a <video> asks for them. Signed links are not checked again:
- *   their expiry was checked when they were stored.
+ *   their expiry was checked when they were stored. Of other origins, only images are looked
+ *   up (a lesson's images on S3 or a CDN, stored under their whole URL).
  * - POST /api/progress/<id>/ (heartbeats) and POST /learn/attempt/<id>/ (quiz answers): sent
  *   as usual; when the network fails they are kept in IndexedDB and answered "queued".
  * - A page's "flush" message (with its CSRF token) sends what waits: the heartbeats of each
  *   lesson merged into one, carrying a client id (X-Takwin-Replay-Id) that the server applies
- *   once; the quiz answers as the form would have. */
+ *   once; the quiz answers as the form would have, with that header too, so that the server
+ *   answers JSON: answers it refused (the attempt closed meanwhile, ...) are kept in the
+ *   "refused" store with the reason, and shown until the learner dismisses them. */
 /* global TakwinOfflineDB */
 importScripts(self.TAKWIN_OFFLINE.db);
 (function () {
@@ -25,7 +28,11 @@ importScripts(self.TAKWIN_OFFLINE.db);
 
   self.addEventListener("fetch", function (event) {
     var request = event.request, url = new URL(request.url);
-    if (url.origin !== self.location.origin) { return; }
+    if (url.origin !== self.location.origin) {
+      // Another origin's images (S3, a CDN) stored with a lesson: the copy, else the network.
+      if (request.method === "GET" && request.destination === "image") { event.respondWith(stored(request)); }
+      return;
+    }
     if (request.method === "POST") {
       if (BEAT.test(url.pathname)) { event.respondWith(keepOnFailure(request, "beat")); }
       else if (ATTEMPT.test(url.pathname)) { event.respondWith(keepOnFailure(request, "quiz")); }
@@ -167,17 +174,31 @@ importScripts(self.TAKWIN_OFFLINE.db);
     }, Promise.resolve(0));
   }
 
+  /* The server's verdict on replayed answers (JSON, see lessons.offline_views.replayed_answers),
+   * or null for any other answer (a login page, a CSRF failure, a server error: kept, sent again). */
+  function verdict(response) {
+    if (!/json/.test(response.headers.get("Content-Type") || "")) { return Promise.resolve(null); }
+    return response.json().then(function (data) { return data && data.outcome ? data : null; }, function () { return null; });
+  }
+
   function sendAnswers(items, csrf) {
     return items.reduce(function (chain, item) {
       return chain.then(function (sent) {
         var body = new URLSearchParams(item.body);
         body.set("csrfmiddlewaretoken", csrf);  // the token of today's session, not the stored one
         return fetch(item.url, {
-          method: "POST", credentials: "same-origin", body: body, headers: { "X-CSRFToken": csrf }
+          method: "POST", credentials: "same-origin", body: body,
+          headers: { "X-CSRFToken": csrf, "X-Takwin-Replay-Id": item.id, Accept: "application/json" }
         }).then(function (response) {
-          var toLogin = response.redirected && /\/accounts\/login\//.test(response.url);
-          if (toLogin || !settled(response)) { return sent; }
-          return DB.remove("queue", item.id).then(function () { return sent + 1; });
+          return verdict(response).then(function (data) {
+            var toLogin = response.redirected && /\/accounts\/login\//.test(response.url);
+            if (!data && (toLogin || !settled(response))) { return sent; }
+            var keep = data && data.outcome === "refused"
+              ? DB.put("refused", { id: item.id, url: item.url, at: Date.now(), quiz: data.quiz, lesson: data.lesson,
+                lessonUrl: data.lesson_url, resultUrl: data.result_url, message: data.message, answers: data.answers || [] })
+              : Promise.resolve();
+            return keep.then(function () { return DB.remove("queue", item.id); }).then(function () { return sent + 1; });
+          });
         }, function () { return sent; });
       });
     }, Promise.resolve(0));

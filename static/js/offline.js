@@ -1,8 +1,10 @@
 /* Offline lessons, the part every lesson page carries (kept small: the page budget is 150 KB),
  * and the browser's own records, which the service worker shares (it imports this file).
  *
- * IndexedDB "takwin-offline": "lessons" (what is stored: one record per lesson, keyPath id) and
- * "queue" (heartbeats and quiz answers waiting for the connection, keyPath id, a client uuid).
+ * IndexedDB "takwin-offline": "lessons" (what is stored: one record per lesson, keyPath id),
+ * "queue" (heartbeats and quiz answers waiting for the connection, keyPath id, a client uuid)
+ * and "refused" (quiz answers the server refused once sent: the reason and the answers, kept
+ * until the learner dismisses them; written by the service worker).
  * The files themselves are in Cache Storage under CACHE.
  *
  * On a page, reads templates/lessons/includes/offline_action.html ([data-offline]):
@@ -10,10 +12,12 @@
  *   at the stored file before Play (player.js reads them on Play; it is not changed);
  * - "Download for offline" loads offline-download.js (the chooser and the storing) on demand;
  * - on load and when the connection returns, the service worker is asked to send what waits
- *   (heartbeats, quiz answers), with this page's CSRF token. */
+ *   (heartbeats, quiz answers), with this page's CSRF token;
+ * - refused quiz answers of this lesson are shown ([data-offline-refused]) until dismissed;
+ *   "My downloads" shows them all, with the same code (TakwinOffline.refusals). */
 (function (scope) {
   "use strict";
-  var NAME = "takwin-offline", VERSION = 1, opening = null;
+  var NAME = "takwin-offline", VERSION = 2, opening = null;
 
   function open() {
     if (!opening) {
@@ -23,6 +27,7 @@
           var db = request.result;
           if (!db.objectStoreNames.contains("lessons")) { db.createObjectStore("lessons", { keyPath: "id" }); }
           if (!db.objectStoreNames.contains("queue")) { db.createObjectStore("queue", { keyPath: "id" }); }
+          if (!db.objectStoreNames.contains("refused")) { db.createObjectStore("refused", { keyPath: "id" }); }
         };
         request.onsuccess = function () { resolve(request.result); };
         request.onerror = function () { opening = null; reject(request.error); };
@@ -115,12 +120,65 @@
     });
   }
 
+  function el(name, text, cls) {
+    var node = document.createElement(name);
+    if (text) { node.textContent = text; }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  /* Text in the lesson's language, which may not be the page's ("My downloads" in French lists
+   * an Arabic lesson): isolated, with its own direction. */
+  function own(name, text, cls) {
+    var node = el(name, text, cls);
+    node.dir = "auto";
+    return node;
+  }
+
+  /* Refused quiz answers in `list` (those of `path` only, when given), each with the reason, the
+   * answers as given and a button that dismisses it; `labels` are the data-* of the page. */
+  function refusals(list, labels, path) {
+    return TakwinOfflineDB.all("refused").then(function (items) {
+      items = items.filter(function (i) { return !path || i.lessonUrl === path; });
+      list.replaceChildren.apply(list, items.map(function (item) {
+        var notice = el("li", "", "message message--error offline__refused");
+        var head = el("p");
+        head.append(own("strong", item.quiz || ""), document.createTextNode(" · "), el("span", labels.labelRefused));
+        var answers = el("ol", "", "offline__answers");
+        answers.setAttribute("aria-label", labels.labelAnswers);
+        (item.answers || []).forEach(function (a) {
+          var row = own("li", a.question);
+          row.append(document.createTextNode(" — "), el("bdi", a.answer || labels.labelUnanswered));
+          answers.appendChild(row);
+        });
+        var dismiss = el("button", labels.labelDismiss, "button button--light button--small");
+        dismiss.type = "button";
+        dismiss.addEventListener("click", function () {
+          TakwinOfflineDB.remove("refused", item.id).then(function () { notice.remove(); list.hidden = !list.children.length; });
+        });
+        notice.append(head, own("p", item.message), answers);
+        if (!path && item.lessonUrl) {  // "My downloads": which lesson they belong to
+          var where = el("p"), link = own("a", item.lesson);
+          link.href = item.lessonUrl;
+          where.appendChild(link);
+          notice.append(where);
+        }
+        notice.append(dismiss);
+        return notice;
+      }));
+      list.hidden = !items.length;
+    });
+  }
+  window.TakwinOffline = { refusals: refusals };
+
   if (!box || !supported) { return; }
   box.hidden = false;
   var lesson = parseInt(box.dataset.lesson, 10);
+  var refused = box.querySelector("[data-offline-refused]");
+  function update(record) { show(record); refusals(refused, box.dataset, location.pathname); }
   TakwinOfflineDB.get("lessons", lesson).then(function (record) {
     if (record) { useStored(record); }
-    show(record);
+    update(record);
   });
   box.querySelector("[data-offline-action=download]").addEventListener("click", function () {
     loadChooser().then(function (chooser) { chooser.open(box, show); }, function () {
@@ -132,10 +190,10 @@
   var retries = 0;
   navigator.serviceWorker.addEventListener("message", function (event) {
     if (!event.data || event.data.type !== "flushed") { return; }
-    TakwinOfflineDB.get("lessons", lesson).then(show);
+    TakwinOfflineDB.get("lessons", lesson).then(update);
     // A connection that has just come back often drops the first requests: try again a few times.
     if (event.data.left && retries < 5) { retries += 1; window.setTimeout(flush, 3000 * retries); }
     else if (!event.data.left) { retries = 0; }
   });
-  window.TakwinOffline = { flush: flush, useStored: useStored, csrfToken: csrfToken };
+  window.TakwinOffline = { flush: flush, useStored: useStored, csrfToken: csrfToken, refusals: refusals };
 })();

@@ -6,7 +6,8 @@
    only glance at the page (issue 14). Only the poster comes with the page.
    A change of quality keeps the position and the seconds already watched (the element's
    own `played` ranges start afresh with each source, so the player keeps their history),
-   and the lesson's progress line follows the server's answer to each heartbeat.
+   and each heartbeat's answer is announced as a "takwin:progress" event (the lesson page's
+   progress line follows it: static/js/lesson-progress.js).
    Playback starts on the lowest video rung: hls.js measures the link on that first segment
    and climbs only as far as the measured bandwidth carries (Auto), unless the learner chose
    a rung or audio only (data saver), which is remembered on their account. */
@@ -62,20 +63,6 @@
       if (last && r[0] <= last[1] + 0.25) { last[1] = Math.max(last[1], r[1]); } else { out.push([r[0], r[1]]); }
     });
     return out;
-  }
-
-  /* The lesson's progress line ("61 % watched", "Completed") as the server counts it. */
-  function showProgress(data) {
-    var label = document.querySelector("[data-lesson-status]");
-    if (!label || !data || !data.ok) { return; }
-    var completed = !!data.completed;
-    label.dataset.completed = String(completed);
-    if (completed && label.dataset.labelCompleted) {
-      label.textContent = label.dataset.labelCompleted;
-    } else if (label.dataset.labelWatched && typeof data.percent === "number") {
-      label.textContent = label.dataset.labelWatched.replace("__P__", String(data.percent));
-    }
-    label.hidden = false;
   }
 
   /* hls.js (600 KB) is injected on the first Play, from data-hls-src: an ordinary
@@ -403,9 +390,8 @@
         "Accept-Language": document.documentElement.lang || "ar" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
-        if (!data) { return; }
-        showProgress(data);
-        root.dispatchEvent(new CustomEvent("takwin:progress", { detail: data, bubbles: true }));
+        // The lesson page's progress line follows this answer (static/js/lesson-progress.js).
+        if (data) { root.dispatchEvent(new CustomEvent("takwin:progress", { detail: data, bubbles: true })); }
       })
       .catch(function () { /* the ranges go again with the next beat */ });
   };

@@ -1,5 +1,6 @@
-"""In a real browser: sign up, enrol, watch, leave, resume at the saved position, pass the quiz,
-download the certificate and open its verification page."""
+"""In a real browser: sign up, enrol, watch (the lesson's progress line following each heartbeat's
+answer), leave, resume at the saved position, pass the quiz, download the certificate and open its
+verification page."""
 
 import re
 import subprocess
@@ -64,6 +65,11 @@ def test_learning_loop(page, live_server, module, tmp_path):
     assert beat.value.status == 200
     saved = LessonProgress.objects.get(lesson=first)
     assert 3 <= saved.position < 6 and saved.status == LessonProgress.Status.IN_PROGRESS
+    # The MP4's tracker shows the server's answer in the progress line at once, without a reload.
+    status = page.locator("[data-lesson-status]")
+    watched = status.get_attribute("data-label-watched").replace("__P__", str(saved.percent))
+    page.wait_for_function("(text) => document.querySelector('[data-lesson-status]').textContent === text", arg=watched)
+    assert status.is_visible()
 
     # Leave for the dashboard, come back through "continue where you left off": the video resumes there.
     page.goto(url + "/my/")
@@ -86,6 +92,8 @@ def test_learning_loop(page, live_server, module, tmp_path):
         play_until(page, 5.9)
         page.wait_for_function("() => document.querySelector('video').ended", timeout=10_000)
     assert LessonProgress.objects.get(lesson=first).is_completed
+    page.wait_for_function("(text) => document.querySelector('[data-lesson-status]').textContent === text",
+                           arg=status.get_attribute("data-label-completed"))
 
     # Pass the quiz in the second lesson, answering through the form.
     page.goto(url + second.url)

@@ -129,7 +129,7 @@ def moto_server():
     """A real S3 server (moto's server mode) on loopback, with a bucket."""
     import boto3
 
-    port = _free_port(8115)
+    port = _free_port(int(os.environ.get("TAKWIN_MOTO_PORT", "8115")))  # parallel runs on one machine each give their own
     exe = Path(sys.executable).parent / "moto_server"
     proc = subprocess.Popen(
         [str(exe), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
