@@ -77,9 +77,9 @@ def session_page_context(request, *, page: SessionPage) -> dict:
     """What the session page shows beside the archive record: places, half-days, modules, the visitor's place."""
     session = reg_selectors.session_with_places(page.session_id)
     registration = reg_selectors.live_registration(session=session, user=request.user)
-    parent = page.get_parent()
+    plan_url, plan_title = plan_selectors.plan_link(page=page, request=request)
     return {
-        "session": session, "plan_url": parent.url, "plan_title": parent.title,
+        "session": session, "plan_url": plan_url, "plan_title": plan_title,
         "themes": list(page.themes.all()),
         "trainers": list(page.trainers.all()),
         "activity_documents": list(page.documents.select_related("document")),
