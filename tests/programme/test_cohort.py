@@ -100,6 +100,26 @@ def test_a_module_completed_in_its_other_language_counts(cohort):
     assert [m.user for m in cohort_review(cohort=cohort["cohort"])] == [member]
 
 
+def test_completing_the_last_module_completes_the_cycle(cohort, django_capture_on_commit_callbacks):
+    """A member who attended two sessions and finished one module completes the cycle as soon as the
+    courses app marks the other module completed (its signal, on commit, queues the cohort's review)."""
+    from courses.services import enrolment_complete
+
+    s1, s2, _s3 = cohort["sessions"]
+    member = cohort["members"][0]
+    for session in (s1, s2):
+        attend(register(session, user=member.user))
+    open_module, reserved = cohort["modules"]
+    _complete_modules(member.user, [open_module])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_complete(user=member.user, course=reserved)
+
+    member.refresh_from_db()
+    assert member.completed_at is not None
+    assert Certificate.objects.filter(kind=CertificateKind.CYCLE, user=member.user).count() == 1
+
+
 def test_the_cycle_certificate_verifies_like_a_module_certificate(cohort, client):
     s1, s2, _s3 = cohort["sessions"]
     user = cohort["members"][0].user
