@@ -32,6 +32,18 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _active_filters(filters, themes) -> list[dict]:
+    """The filters in force as chips: each one's label and the query string without it."""
+    labels = {
+        "theme": {theme.slug: theme.name for theme in themes}, "province": dict(Province.choices),
+        "audience": dict(Audience.choices),
+    }
+    return [
+        {"label": labels[name][getattr(filters, name)], "query": filters.query(**{name: ""})}
+        for name in labels if getattr(filters, name)
+    ]
+
+
 def plan_view(request, *, plan):
     """The plan: sessions as a list by month, by theme, or a month's calendar, with filters."""
     themes = list(Theme.objects.filter(locale_id=plan.locale_id).order_by("sort_order", "name"))
@@ -45,6 +57,7 @@ def plan_view(request, *, plan):
         "pages": pages, "months": plan_selectors.by_month(pages),
         "list_query": filters.query(view="list", month=""), "themes_query": filters.query(view="themes", month=""),
         "calendar_query": filters.query(view="calendar"),
+        "chips": _active_filters(filters, themes), "clear_query": filters.query(theme="", province="", audience=""),
     })
     if filters.view == "themes":
         context["theme_groups"] = plan_selectors.by_theme(pages)

@@ -50,6 +50,17 @@ def test_filters_keep_matching_sessions_only(client, plan):
     assert "دورة آسفي" in html and "دورة مراكش" in html
 
 
+def test_filters_fold_and_active_ones_show_as_chips(client, plan, session):
+    """The filters sit in a disclosure that folds on a phone and jump to the results when applied; each
+    active filter is a chip whose link drops it and keeps the others (and the view)."""
+    html = client.get(_plan_url(plan), {"province": "safi", "audience": "staff", "view": "themes"}).content.decode()
+    assert 'data-collapse-on-small="yes"' in html and '#plan-results"' in html
+    assert 'data-testid="plan-chips"' in html
+    assert 'href="?audience=staff&amp;view=themes#plan-results"' in html  # the province chip
+    assert 'href="?view=themes#plan-results"' in html  # clear all
+    assert 'data-testid="plan-chips"' not in client.get(_plan_url(plan)).content.decode()
+
+
 @pytest.mark.parametrize("query", [
     {"month": "99999999999999999999"}, {"month": "-1"}, {"view": "<script>"}, {"theme": "x" * 300},
     {"province": "../../etc"}, {"audience": "\x00"}, {"view": "calendar", "month": "13"},
