@@ -121,13 +121,26 @@ class ArchiveIndexPage(RoutablePageMixin, Page):
 
     @re_path(rf"^(?P<year>\d{{4}})/(?P<reference>{REFERENCE_RE})/$", name="permalink")
     def permalink(self, request, year, reference):
-        activity = (
-            ActivityPage.objects.live().public().filter(locale_id=self.locale_id, reference_code__iexact=reference)
-            .descendant_of(self).select_related("locale").first()
-        )
-        if activity is None or activity.start_date.year != int(year):
+        # The search (view restrictions, the activity, its specific page) is remembered per content
+        # generation (pagecache): a hit costs the one query of the page itself, which is checked again.
+        from pagecache import versioned_key
+        from pagecache.routing import cached_page
+
+        def find():
+            activity = (
+                ActivityPage.objects.live().public().filter(locale_id=self.locale_id, reference_code__iexact=reference)
+                .descendant_of(self).first()
+            )
+            return activity.specific if activity is not None else None
+
+        activity = cached_page(versioned_key("permalink", self.pk, reference.lower()), find)
+        if (
+            activity is None or not activity.live or activity.locale_id != self.locale_id
+            or not activity.path.startswith(self.path) or activity.reference_code.lower() != reference.lower()
+            or activity.start_date.year != int(year)
+        ):
             raise Http404
-        return activity.specific.serve(request)
+        return activity.serve(request)
 
 
 class SeriesLevel(models.TextChoices):

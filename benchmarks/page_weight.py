@@ -129,6 +129,11 @@ def plan() -> dict:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     activity = ActivityPage.objects.live().filter(locale__language_code="ar").first()
+    from programme.models import PlanPage, SessionPage, SessionStatus
+
+    plan_page = PlanPage.objects.live().filter(locale__language_code="ar").order_by("-year").first()
+    sessions = SessionPage.objects.live().filter(locale__language_code="ar")
+    session_page = sessions.filter(session__status=SessionStatus.OPEN).first() or sessions.first()
     return {
         "session": session.session_key,
         "pages": [
@@ -141,6 +146,9 @@ def plan() -> dict:
             ("activity", activity.url),
             ("search", "/search/?q=%D9%85%D9%8A%D8%B2%D8%A7%D9%86%D9%8A%D8%A9"),
             ("my learning", "/my/"),
+            ("plan", plan_page.url),
+            ("plan calendar", plan_page.url + "?view=calendar"),
+            ("plan session", session_page.url),
         ],
     }
 

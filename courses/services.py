@@ -16,6 +16,7 @@ from accounts.selectors import gendered
 
 from .models import Certificate, CertificateKind, CoursePage, Enrolment
 from .selectors import certificate_for
+from .signals import enrolment_completed
 
 
 def can_enrol(*, user, course: CoursePage) -> bool:
@@ -83,7 +84,8 @@ def enrolment_complete(*, user, course: CoursePage, now: datetime | None = None)
 
     Whether the module's completion rule is met is read from the learner's progress by the
     lessons app (``lessons.services.course_completion_check``), which calls this. Without an
-    enrolment nothing happens.
+    enrolment nothing happens. A first completion sends ``signals.enrolment_completed`` once the
+    transaction commits (apps above courses, such as the programme's cohorts, answer it).
     """
     enrolment = Enrolment.objects.select_for_update().filter(user=user, course_key=course.translation_key).first()
     if enrolment is None:
@@ -92,6 +94,8 @@ def enrolment_complete(*, user, course: CoursePage, now: datetime | None = None)
     if enrolment.completed_at is None:
         enrolment.completed_at = now
         enrolment.save(update_fields=["completed_at"])
+        user_id, course_key = user.pk, enrolment.course_key
+        transaction.on_commit(lambda: enrolment_completed.send(sender=Enrolment, user_id=user_id, course_key=course_key))
     if course.certificate_enabled:
         return certificate_issue(user=user, course=course, now=now)
     return None

@@ -37,3 +37,24 @@ def cached_route(root, request, path_components, walk):
     page = result[0]
     cache.set(key, (page.content_type_id, page.pk, page.depth - root.depth), ROUTE_SECONDS)
     return result
+
+
+def cached_page(key: str, find):
+    """The page ``find()`` looks up (a specific page, or None), remembered by id under ``key`` (a
+    ``versioned_key``): a hit costs one query, the specific page with its locale. The caller checks
+    the page it gets (live, where it sits): the cache only spares the search, never the checks.
+
+    What ``find`` may filter on must bump the generation when it changes (pages do, and so do view
+    restrictions, which ``.public()`` reads): a hit does not ask again.
+    """
+    hit = cache.get(key)
+    if hit is not None:
+        content_type_id, page_id = hit
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model._default_manager.select_related("locale").filter(pk=page_id).first() if model is not None else None
+        if page is not None:
+            return page
+    page = find()
+    if page is not None:
+        cache.set(key, (page.content_type_id, page.pk), ROUTE_SECONDS)
+    return page

@@ -1,7 +1,8 @@
 """What starts a new generation: any change to what public pages show.
 
 Wagtail's ``page_published``, ``page_unpublished`` and ``post_page_move``, and a save or delete of
-a page, an image, a document, a snippet, a site or a locale. Learners' rows (progress, enrolments,
+a page, an image, a document, a snippet, a site, a locale or a view restriction (a page or a
+collection made private is no longer public: cached copies and routes must not outlive that). Learners' rows (progress, enrolments,
 sessions) change nothing here: heartbeats never purge a cache.
 """
 
@@ -20,10 +21,10 @@ def content_changed(sender=None, **kwargs) -> None:
 def _is_content(instance) -> bool:
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage, AbstractRendition
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import BaseViewRestriction, Locale, Page, Site
     from wagtail.snippets.models import get_snippet_models
 
-    if isinstance(instance, Page | AbstractImage | AbstractDocument | Site | Locale):
+    if isinstance(instance, Page | AbstractImage | AbstractDocument | Site | Locale | BaseViewRestriction):
         return True
     if isinstance(instance, AbstractRendition):
         return False  # made while rendering a page: never a change of content

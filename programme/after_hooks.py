@@ -79,7 +79,9 @@ def personal_data_programme(user):
 
 @hooks.register("personal_data_erase")
 def personal_data_erase_programme(user):
-    """Blank the person's names and contacts on their registrations; keep what is counted."""
-    from .services.personal_data import registrations_anonymise
+    """Blank the person's names and contacts on their registrations; keep what is counted (their
+    online completions too, as anonymous rows)."""
+    from .services.personal_data import completions_keep_anonymous, registrations_anonymise
 
     registrations_anonymise(user=user)
+    completions_keep_anonymous(user=user)

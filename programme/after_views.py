@@ -129,9 +129,6 @@ def cohort_page(request, cohort_id: int):
     _cohort_access(request.user, cohort)
     language = request.LANGUAGE_CODE
     overview = cohort_overview(cohort=cohort, language=language)
-    for session in overview["sessions"]:
-        pages = {page.locale.language_code: page for page in session.pages.all()}
-        session.display_title = (pages.get(language) or next(iter(pages.values()), None) or session).__str__()
     return render(request, "programme/cohort.html", {
         **overview, "name": cohort.name_ar if language == "ar" else cohort.name_fr,
         "can_review": is_programme_staff(request.user),

@@ -14,3 +14,7 @@ class ProgrammeConfig(AppConfig):
 
         if "programme.PlanPage" not in ArchiveIndexPage.subpage_types:
             ArchiveIndexPage.subpage_types = [*ArchiveIndexPage.subpage_types, "programme.PlanPage"]
+        # A member's module completion (courses) reviews their cohorts here.
+        from . import receivers
+
+        receivers.connect()

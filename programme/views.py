@@ -32,6 +32,18 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _active_filters(filters, themes) -> list[dict]:
+    """The filters in force as chips: each one's label and the query string without it."""
+    labels = {
+        "theme": {theme.slug: theme.name for theme in themes}, "province": dict(Province.choices),
+        "audience": dict(Audience.choices),
+    }
+    return [
+        {"label": labels[name][getattr(filters, name)], "query": filters.query(**{name: ""})}
+        for name in labels if getattr(filters, name)
+    ]
+
+
 def plan_view(request, *, plan):
     """The plan: sessions as a list by month, by theme, or a month's calendar, with filters."""
     themes = list(Theme.objects.filter(locale_id=plan.locale_id).order_by("sort_order", "name"))
@@ -45,6 +57,7 @@ def plan_view(request, *, plan):
         "pages": pages, "months": plan_selectors.by_month(pages),
         "list_query": filters.query(view="list", month=""), "themes_query": filters.query(view="themes", month=""),
         "calendar_query": filters.query(view="calendar"),
+        "chips": _active_filters(filters, themes), "clear_query": filters.query(theme="", province="", audience=""),
     })
     if filters.view == "themes":
         context["theme_groups"] = plan_selectors.by_theme(pages)
@@ -77,9 +90,9 @@ def session_page_context(request, *, page: SessionPage) -> dict:
     """What the session page shows beside the archive record: places, half-days, modules, the visitor's place."""
     session = reg_selectors.session_with_places(page.session_id)
     registration = reg_selectors.live_registration(session=session, user=request.user)
-    parent = page.get_parent()
+    plan_url, plan_title = plan_selectors.plan_link(page=page, request=request)
     return {
-        "session": session, "plan_url": parent.url, "plan_title": parent.title,
+        "session": session, "plan_url": plan_url, "plan_title": plan_title,
         "themes": list(page.themes.all()),
         "trainers": list(page.trainers.all()),
         "activity_documents": list(page.documents.select_related("document")),

@@ -5,16 +5,18 @@
   the session's two language pages;
 - ``registrations``: who registered, the waiting list, and attendance per half-day;
 - ``evaluations``: attendees' evaluation of a held session;
-- ``cohorts``: the training-of-trainers cycle.
+- ``cohorts``: the training-of-trainers cycle;
+- ``figures``: what the figures keep of a deleted person's online completions.
 """
 
 from .cohorts import Cohort, CohortMember
 from .evaluations import Evaluation
+from .figures import ErasedCompletion
 from .plan import PlanPage, SessionPage
 from .registrations import Attendance, Registration
 from .sessions import Audience, HalfDay, Quota, Session, SessionModule, SessionStatus
 
 __all__ = [
-    "Attendance", "Audience", "Cohort", "CohortMember", "Evaluation", "HalfDay", "PlanPage", "Quota",
+    "Attendance", "Audience", "Cohort", "CohortMember", "ErasedCompletion", "Evaluation", "HalfDay", "PlanPage", "Quota",
     "Registration", "Session", "SessionModule", "SessionPage", "SessionStatus",
 ]

@@ -5,18 +5,20 @@ A *participation* is one person present at one session (at one half-day at least
 one person (``Registration.beneficiary_key``) however many sessions they attended: a person at three
 sessions is three participations and one beneficiary. Province, category and gender are the
 attendee's (the registration's snapshot, kept after a person is deleted), the theme and the year the
-session's. Three queries whatever the number of sessions, plus one for the completions.
+session's. Three queries whatever the number of sessions, plus one for the completions (those of
+deleted accounts are kept as anonymous rows, ``ErasedCompletion``, read from the cache).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from courses.selectors import completion_rows
-from programme.models import Attendance, Registration, SessionPage, SessionStatus
+from programme.models import Attendance, ErasedCompletion, Registration, SessionPage, SessionStatus
 from vocabulary.models import Theme
 from vocabulary.regions import Province
 
@@ -121,8 +123,22 @@ def _labels(language: str) -> dict[str, dict[str, str]]:
     }
 
 
+#: The kept completions of deleted accounts, cached until the next deletion (``ERASED_KEY`` is dropped then).
+ERASED_KEY = "programme:erased-completions"
+
+
+def _erased_completions(year: int | None) -> list[dict]:
+    """The kept completions of deleted accounts, shaped as ``completion_rows``' rows; read from the
+    cache (they change only when an account is deleted), so the pages showing figures pay no query."""
+    rows = cache.get(ERASED_KEY)
+    if rows is None:
+        rows = list(ErasedCompletion.objects.values("completed_at", "theme", "province", "category", "gender"))
+        cache.set(ERASED_KEY, rows, None)
+    return [row for row in rows if year is None or row["completed_at"].year == year]
+
+
 def _completions(filters: FigureFilters, total: _Tally, groups: dict) -> None:
-    for row in completion_rows(year=filters.year):
+    for row in [*completion_rows(year=filters.year), *_erased_completions(filters.year)]:
         values = {"year": row["completed_at"].year, "theme": row["theme"] or UNKNOWN, "province": row["province"],
                   "category": row["category"], "gender": row["gender"]}
         if any(getattr(filters, name) and values[name] != getattr(filters, name) for name in ("theme", "province", "category", "gender")):

@@ -116,3 +116,15 @@ def places_left(page: SessionPage) -> int:
 
 def is_bookable(page: SessionPage) -> bool:
     return page.session.status in (SessionStatus.OPEN, SessionStatus.FULL)
+
+
+def plan_link(*, page: SessionPage, request) -> tuple[str, str]:
+    """The URL and title of the plan a session page belongs to, cached in the content generation (a
+    move or a new title bumps it): the session page pays no query for its way back to the plan."""
+    from pagecache import cache_in_generation, versioned_key
+
+    def compute():
+        parent = page.get_parent()
+        return parent.get_url(request), parent.title
+
+    return tuple(cache_in_generation(versioned_key("programme:plan-link", page.pk, request.get_host()), compute))

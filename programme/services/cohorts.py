@@ -55,3 +55,12 @@ def cohort_review(*, cohort: Cohort, now: datetime | None = None) -> list[Cohort
             cycle_certificate_issue(cohort=cohort, user=member.user)
             completed.append(member)
     return completed
+
+
+def cohorts_review_for_completion(*, user_id: int, course_key) -> int:
+    """A member completed a module (any of its translations): review each of their unfinished
+    cohorts that assigns it. Returns the number of members this completed."""
+    cohorts = Cohort.objects.filter(
+        members__user_id=user_id, members__completed_at__isnull=True, modules__translation_key=course_key,
+    ).distinct()
+    return sum(len(cohort_review(cohort=cohort)) for cohort in cohorts)

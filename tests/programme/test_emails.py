@@ -2,6 +2,7 @@
 language, with the session's .ics (and the QR code for a confirmed place); the reminder is scheduled for
 the day before when the session opens, and sent once."""
 
+import contextlib
 import datetime
 import email
 import socket
@@ -21,11 +22,17 @@ from tests.factories import UserFactory
 
 from .factories import make_session
 
-SMTP_PORT = 8201  # progcore's port range (8200-8219)
+
+def _free_port() -> int:
+    """A port the OS says is free now: parallel runs (xdist workers, other checkouts) never share one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class _Inbox:
-    def __init__(self):
+    def __init__(self, port: int):
+        self.port = port
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
@@ -33,15 +40,25 @@ class _Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_server():
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+@contextlib.contextmanager
+def smtp_inbox():
+    """A real SMTP server on a free loopback port, stopped on exit; yields its inbox (with its port)."""
+    inbox = _Inbox(_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
     controller.start()
     try:
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """The loopback server, with Django's SMTP backend pointed at it."""
+    with smtp_inbox() as inbox:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", inbox.port, False
+        yield inbox
 
 
 def _wait_for(inbox, count, timeout=10):
@@ -51,8 +68,6 @@ def _wait_for(inbox, count, timeout=10):
     return inbox.messages
 
 
-@override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                   EMAIL_PORT=SMTP_PORT, EMAIL_USE_TLS=False)
 def test_confirmation_reaches_a_real_smtp_server_in_french_with_ics_and_qr(smtp_server, session, django_capture_on_commit_callbacks):
     """A French-speaking official's confirmation: French subject, a text/calendar part and a PNG QR code."""
     official = UserFactory(preferred_language="fr", category="elected", email="karim@example.ma")
@@ -116,7 +131,9 @@ def test_reminders_go_once_the_day_before_and_not_before(session, officials, dja
 
 
 def test_smtp_port_is_free_after_the_test():
-    """The loopback server is stopped between tests (the port can be bound again)."""
+    """The loopback server is stopped on exit (its port can be bound again)."""
+    with smtp_inbox() as inbox:
+        port = inbox.port
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(("127.0.0.1", SMTP_PORT))
+        probe.bind(("127.0.0.1", port))

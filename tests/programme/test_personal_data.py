@@ -104,11 +104,12 @@ def test_deletion_removes_the_person_and_keeps_the_figures(official, client):
     assert (after.gender, after.category, after.province) == ("female", "elected", "safi")
     assert after.attendances.count() == 2
     assert after.evaluation.comment == "" and after.evaluation.satisfaction == 5
-    # The in-person figures stay (online completions go with the deleted enrolments: see the report).
+    # Every figure stays, the online completion too (kept as an anonymous row, cached until a deletion).
     now = programme_figures(filters=FigureFilters(year=2026))
-    assert {k: v for k, v in now["totals"].items() if k != "completions"} == {
-        k: v for k, v in before["totals"].items() if k != "completions"}
+    assert now["totals"] == before["totals"]
     assert now["totals"]["participations"] == 2 and now["totals"]["beneficiaries"] == 2
+    assert before["totals"]["completions"] == now["totals"]["completions"] == 1
+    assert now["tables"]["gender"] == before["tables"]["gender"]
     # The other attendee is untouched.
     assert Registration.objects.get(user=official["other"]).full_name == "Someone Else"
     # Logged out: the data page now asks to log in.
