@@ -91,9 +91,10 @@ def main() -> None:
             os.fsync(dst.fileno())
         copy_seconds = time.monotonic() - copy_start
         (tmp / "copy.bin").unlink()
+        log = tmp / "gunicorn.log"
         server = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
-             "--timeout", "600"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--timeout", "600"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
         try:
             for _ in range(200):
                 try:
@@ -132,6 +133,9 @@ def main() -> None:
             peak = status_kb(worker, "VmHWM")
             stored = list((tmp / "media").rglob("*recording*.mp4"))
             assert stored and stored[0].stat().st_size == size, "the upload did not arrive whole"
+        except AssertionError:
+            print(log.read_text()[-3000:], file=sys.stderr)
+            raise
         finally:
             server.terminate()
             server.wait(timeout=20)

@@ -333,7 +333,7 @@ def test_a_beat_reads_the_learners_rows_and_writes_one(setup):
     assert "django_session" in sql[0] and "accounts_user" in sql[1]
     assert "courses_enrolment" in sql[2] and "lessons_lessonprogress" in sql[2]
     assert sql[3].startswith('UPDATE "lessons_lessonprogress"'), sql[3]
-    for n in range(5):  # more learners beating, more rows: the same statements
+    for _ in range(5):  # more learners beating, more rows: the same statements
         other = UserFactory()
         enrolment_create(user=other, course=course)
         beat(other, lesson, course, position=1, ranges=[[0, 1]])
