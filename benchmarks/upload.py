@@ -131,7 +131,8 @@ def main() -> None:
                     offset = int(response.getheader("Upload-Offset"))
             seconds = time.monotonic() - start
             peak = status_kb(worker, "VmHWM")
-            stored = list((tmp / "media").rglob("*recording*.mp4"))
+            # Originals are protected files: they live beside the media folder, not in it.
+            stored = [*(tmp / "protected").rglob("*recording*.mp4"), *(tmp / "media").rglob("*recording*.mp4")]
             assert stored and stored[0].stat().st_size == size, "the upload did not arrive whole"
         except AssertionError:
             print(log.read_text()[-3000:], file=sys.stderr)
