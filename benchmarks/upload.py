@@ -1,6 +1,6 @@
 """Upload benchmark: a 2 GB file through the tus endpoint of a real web process on loopback.
 
-    .venv/bin/python benchmarks/upload.py [--size-mb 2048] [--chunk-mb 32] [--port 8117]
+    .venv/bin/python benchmarks/upload.py [--size-mb 2048] [--chunk-mb 32] [--port 8381]
 
 Starts gunicorn (one sync worker) on a throw-away SQLite database, uploads the file
 in tus PATCH chunks, and prints the throughput and the web worker's peak memory
@@ -58,7 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=2048)
     parser.add_argument("--chunk-mb", type=int, default=32)
-    parser.add_argument("--port", type=int, default=8117)
+    parser.add_argument("--port", type=int, default=8381)
     args = parser.parse_args()
     size = args.size_mb * 1024 * 1024
     chunk = args.chunk_mb * 1024 * 1024
