@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/heartbeats.py [--learners 200] [--beats 15] [--clients 24]
         [--workers 3] [--db sqlite,postgres] [--postgres postgres://postgres@127.0.0.1:5432/h_perf]
-        [--root PATH]
+        [--ports 8380 8399] [--root PATH]
 
 For each database: a throw-away database is migrated, a module with a 20 s video lesson
 (a real MP4 made by ffmpeg, probed by the server) gets N enrolled learners with a session
@@ -90,10 +90,16 @@ print("BENCH " + json.dumps({r.user_id: [r.position, r.seconds_watched, r.watche
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(first: int, last: int) -> int:
+    """The first port of ``first``..``last`` free on loopback (a shared machine gives each job a range)."""
+    for port in range(first, last + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {first}-{last}")
 
 
 def manage(root: Path, env: dict, script: str, *args: str) -> dict:
@@ -230,7 +236,7 @@ def run_one(args, kind: str, root: Path, tmp: Path) -> None:
     python = str(root / ".venv" / "bin" / "python")
     subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=root, env=env, check=True)
     data = manage(root, env, SETUP, str(args.learners))
-    port = free_port()
+    port = free_port(*args.ports)
     server = subprocess.Popen(
         [
             str(root / ".venv" / "bin" / "gunicorn"),
@@ -304,6 +310,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/h_perf")
+    parser.add_argument("--ports", type=int, nargs=2, default=(8380, 8399), metavar=("FIRST", "LAST"),
+                        help="the port range gunicorn may use")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code gunicorn runs")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")

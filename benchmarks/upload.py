@@ -1,6 +1,6 @@
 """Upload benchmark: a 2 GB file through the tus endpoint of a real web process on loopback.
 
-    .venv/bin/python benchmarks/upload.py [--size-mb 2048] [--chunk-mb 32] [--port 8117]
+    .venv/bin/python benchmarks/upload.py [--size-mb 2048] [--chunk-mb 32] [--port 8381]
 
 Starts gunicorn (one sync worker) on a throw-away SQLite database, uploads the file
 in tus PATCH chunks, and prints the throughput and the web worker's peak memory
@@ -58,7 +58,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=2048)
     parser.add_argument("--chunk-mb", type=int, default=32)
-    parser.add_argument("--port", type=int, default=8117)
+    parser.add_argument("--port", type=int, default=8381)
     args = parser.parse_args()
     size = args.size_mb * 1024 * 1024
     chunk = args.chunk_mb * 1024 * 1024
@@ -91,9 +91,10 @@ def main() -> None:
             os.fsync(dst.fileno())
         copy_seconds = time.monotonic() - copy_start
         (tmp / "copy.bin").unlink()
+        log = tmp / "gunicorn.log"
         server = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{args.port}", "-w", "1",
-             "--timeout", "600"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "--timeout", "600"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"))
         try:
             for _ in range(200):
                 try:
@@ -130,8 +131,12 @@ def main() -> None:
                     offset = int(response.getheader("Upload-Offset"))
             seconds = time.monotonic() - start
             peak = status_kb(worker, "VmHWM")
-            stored = list((tmp / "media").rglob("*recording*.mp4"))
+            # Originals are protected files: they live beside the media folder, not in it.
+            stored = [*(tmp / "protected").rglob("*recording*.mp4"), *(tmp / "media").rglob("*recording*.mp4")]
             assert stored and stored[0].stat().st_size == size, "the upload did not arrive whole"
+        except AssertionError:
+            print(log.read_text()[-3000:], file=sys.stderr)
+            raise
         finally:
             server.terminate()
             server.wait(timeout=20)

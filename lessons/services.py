@@ -15,11 +15,12 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,8 +149,9 @@ def progress_record_heartbeat(
     Progress is measured against the duration the server probed (``selectors.video_duration``),
     never the player's ``duration``: that one only bounds the claim while the server does not
     know the video's length yet, and then the lesson cannot be completed by watching.
-    Enrolment and the lesson's facts are read first; the write is one short transaction on the
-    learner's progress row (``Enrolment.last_activity_at`` moves at most every few minutes).
+    A beat of a lesson under way is one read and one UPDATE of the learner's row
+    (``_beat_in_place``); the first beat, a replay and the beat that completes the lesson take
+    the locked path (``_beat_locked``). ``Enrolment.last_activity_at`` moves at most every few minutes.
     """
     from .selectors import heartbeat_target
 
@@ -159,8 +161,86 @@ def progress_record_heartbeat(
     position, duration, ranges = validate_heartbeat(
         position=position, duration=duration, ranges=ranges, bound=target.duration
     )
-    last_activity = _active_enrolment_activity(user=user, course_key=target.course_key)
     now = now or timezone.now()
+    if replay_key is None:
+        progress = _beat_in_place(user=user, target=target, position=position, ranges=ranges, now=now)
+        if progress is not None:
+            return progress
+    return _beat_locked(user=user, target=target, position=position, ranges=ranges, now=now, replay_key=replay_key)
+
+
+def _activity_resolution() -> timedelta:
+    # "Last seen" needs minutes, not seconds: most beats leave the enrolment row alone.
+    return timedelta(seconds=_setting("ACTIVITY_RESOLUTION", 300))
+
+
+def _beat_in_place(*, user, target, position: float, ranges: list, now: datetime) -> LessonProgress | None:
+    """The usual beat: the learner's row read without a lock, then written back in one UPDATE
+    only if nobody changed it in between (its ``updated_at`` is the version).
+
+    On SQLite the write lock is held for that one statement, not for the read and the
+    arithmetic; when the enrolment's "last seen" is due, both UPDATEs share one transaction.
+    None when the beat needs ``_beat_locked``: no row yet, a lesson not started (the sequence
+    is checked there), a beat that completes the lesson (the module's completion commits
+    with it) or a row changed meanwhile. PermissionDenied when the learner is not enrolled.
+    """
+    from .selectors import beat_progress
+
+    state = beat_progress(user_id=user.pk, target=target, touch_before=now - _activity_resolution())
+    if state is None:
+        raise PermissionDenied(_("Enrol in this module first."))
+    progress, touch_due = state
+    if progress is None or progress.status == LessonProgress.Status.NOT_STARTED:
+        return None
+    was_completed, version = progress.is_completed, progress.updated_at
+    _apply_beat(progress, target=target, position=position, ranges=ranges, now=now)
+    if progress.is_completed and not was_completed:
+        return None
+    # Only the columns a beat changes (the others were read back as they were saved).
+    progress.full_clean(exclude=_unchanged_by_beats(), validate_unique=False, validate_constraints=False)
+    progress.updated_at = timezone.now()  # what ``auto_now`` would write: the next version
+    with transaction.atomic() if touch_due else contextlib.nullcontext():
+        if not _save_beat(progress, version=version):
+            return None
+        if touch_due:
+            _touch_enrolment(user=user, course_key=target.course_key, now=now)
+    return progress
+
+
+@cache
+def _unchanged_by_beats() -> tuple[str, ...]:
+    return tuple(field.name for field in LessonProgress._meta.concrete_fields if field.name not in _BEAT_FIELDS)
+
+
+@cache
+def _beat_update_sql(vendor: str) -> str:
+    """The UPDATE of ``_save_beat`` for the database ``vendor``, from the model's column names."""
+    quote = connection.ops.quote_name
+    meta = LessonProgress._meta
+    columns = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _BEAT_FIELDS)
+    # Only the model's own identifiers, quoted by the backend, go into the text; values are parameters.
+    return f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote('id')} = %s AND {quote('updated_at')} = %s"  # noqa: S608
+
+
+def _save_beat(progress: LessonProgress, *, version: datetime) -> bool:
+    """Write a beat's columns if the row still has ``updated_at == version``; True when written.
+
+    One UPDATE through the fields' own conversions. No signal is sent: nothing listens to
+    progress rows (the page cache ignores learners' rows), and the ORM's query building
+    would cost more than the statement itself.
+    """
+    meta = LessonProgress._meta
+    params = [meta.get_field(name).get_db_prep_save(getattr(progress, name), connection) for name in _BEAT_FIELDS]
+    params += [progress.pk, meta.get_field("updated_at").get_db_prep_value(version, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_beat_update_sql(connection.vendor), params)
+        return cursor.rowcount == 1
+
+
+def _beat_locked(*, user, target, position: float, ranges: list, now: datetime, replay_key: uuid.UUID | None):
+    """A beat on the learner's locked row, in one transaction: creates the row, checks the
+    sequence and the replay id, and completes the lesson (and the module) with the beat."""
+    last_activity = _active_enrolment_activity(user=user, course_key=target.course_key)
     with transaction.atomic():
         progress, created = LessonProgress.objects.select_for_update().get_or_create(
             user=user, lesson_key=target.lesson_key,
@@ -179,8 +259,7 @@ def progress_record_heartbeat(
         # foreign-key and uniqueness checks would only read the same rows again.
         progress.full_clean(exclude=["user", "lesson", "course"], validate_unique=False, validate_constraints=False)
         progress.save(update_fields=None if created else _BEAT_FIELDS)
-        # "Last seen" needs minutes, not seconds: most beats leave the enrolment row alone.
-        if last_activity is None or now - last_activity >= timedelta(seconds=_setting("ACTIVITY_RESOLUTION", 300)):
+        if last_activity is None or now - last_activity >= _activity_resolution():
             _touch_enrolment(user=user, course_key=target.course_key, now=now)
         if progress.is_completed and not was_completed:
             _after_completion(user=user, course_id=target.course_id)

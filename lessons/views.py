@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wagtail.documents import get_document_model
 
 from .models import LessonPage, Quiz, QuizAttempt
-from .selectors import attempt_form_data, attempt_result_data, heartbeat_target, lesson_access, lesson_view_pending
+from .selectors import attempt_form_data, attempt_result_data, lesson_access, lesson_view_pending
 from .services import progress_mark_viewed, progress_record_heartbeat, quiz_attempt_start, quiz_attempt_submit
 
 
@@ -145,13 +145,11 @@ def _progress_heartbeat(request, lesson_id: int):
     JSON body ``{"position": s, "duration": s, "ranges": [[start, end], ...]}``; CSRF through the
     ``X-CSRFToken`` header. Answers JSON, with a message in the learner's language on errors.
     Reads only the learner's own rows (the lesson's facts are cached, see
-    ``selectors.heartbeat_target``) and writes one: a beat arrives every few seconds from
-    everyone watching.
+    ``selectors.heartbeat_target``, read once by the service: an unknown lesson is its
+    ``not_found``, a 404) and writes one: a beat arrives every few seconds from everyone watching.
     """
     if not request.user.is_authenticated:
         return _json_error(_("Log in to save your progress."), 401, "login")
-    if heartbeat_target(lesson_id=lesson_id) is None:
-        return _json_error(_("This lesson does not exist."), 404, "not_found")
     length = request.META.get("CONTENT_LENGTH") or "0"
     if not length.isascii() or not length.isdigit() or int(length) > 64 * 1024:
         return _json_error(_("This heartbeat is too large."), 413, "too_large")
@@ -174,7 +172,8 @@ def _progress_heartbeat(request, lesson_id: int):
     except PermissionDenied:
         return _json_error(_("You cannot follow this lesson."), 403, "forbidden")
     except ValidationError as error:
-        return _json_error(" ".join(error.messages), 400, error.error_list[0].code or "invalid")
+        code = error.error_list[0].code or "invalid"
+        return _json_error(" ".join(error.messages), 404 if code == "not_found" else 400, code)
     return JsonResponse({
         "ok": True, "status": progress.status, "percent": progress.percent, "position": progress.position,
         "seconds_watched": progress.seconds_watched, "completed": progress.is_completed,

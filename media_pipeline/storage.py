@@ -69,6 +69,9 @@ class ProtectedFileSystemStorage(FileSystemStorage):
         return super().path(name)
 
     def _save(self, name, content):
+        # Django's storage gives a new file MEDIA_ROOT's group, so MEDIA_ROOT must exist even
+        # when the file goes to the protected folder (a fresh machine's first upload did not).
+        os.makedirs(self.location, exist_ok=True)
         saved = super()._save(name, content)
         if not is_protected(name):
             return saved

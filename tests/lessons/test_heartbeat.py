@@ -305,21 +305,100 @@ def test_locked_lesson_of_a_sequential_module_is_refused(homes, learner):
     assert response.status_code == 403 and not LessonProgress.objects.filter(lesson=second).exists()
 
 
-def test_a_beat_reads_the_learners_rows_and_writes_one(setup):
-    """Once the lesson's facts are cached, a beat writes exactly one row (the learner's progress):
-    no session write, no enrolment write within the activity resolution, no extra reads."""
+def _statements(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _beat_statements(client, lesson, payload) -> list[str]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api(client, lesson.pk, payload).status_code == 200
+    return _statements(queries)
+
+
+def test_a_beat_reads_the_learners_rows_and_writes_one(setup):
+    """Once the lesson's facts are cached and the row exists, a beat is four statements, however
+    many learners and rows there are: the session, the user, one read of the learner's enrolment
+    and progress together, and one UPDATE of the progress row in its own statement (no
+    transaction opened around it: no BEGIN, no savepoint); no session or enrolment write."""
+    course, lesson, user = setup
+    client = Client()
+    client.force_login(user)
+    api(client, lesson.pk, {"position": 1, "duration": 20, "ranges": [[0, 1]]})
+    sql = _beat_statements(client, lesson, {"position": 2, "duration": 20, "ranges": [[1, 2]]})
+    assert len(sql) == 4, sql
+    assert [s.split()[0].upper() for s in sql] == ["SELECT", "SELECT", "SELECT", "UPDATE"], sql
+    assert "django_session" in sql[0] and "accounts_user" in sql[1]
+    assert "courses_enrolment" in sql[2] and "lessons_lessonprogress" in sql[2]
+    assert sql[3].startswith('UPDATE "lessons_lessonprogress"'), sql[3]
+    for _ in range(5):  # more learners beating, more rows: the same statements
+        other = UserFactory()
+        enrolment_create(user=other, course=course)
+        beat(other, lesson, course, position=1, ranges=[[0, 1]])
+    again = _beat_statements(client, lesson, {"position": 3, "duration": 20, "ranges": [[2, 3]]})
+    assert len(again) == 4, again
+    assert LessonProgress.objects.get(user=user, lesson=lesson).seconds_watched == 3
+
+
+def test_the_last_activity_moves_once_per_resolution_in_the_beats_transaction(setup):
+    """A beat finding the enrolment's last activity older than LESSONS_ACTIVITY_RESOLUTION moves it
+    in the same transaction as the progress row (two UPDATEs, nothing read in between); the next
+    beat within the resolution leaves the enrolment alone."""
+    from courses.models import Enrolment
 
     course, lesson, user = setup
     client = Client()
     client.force_login(user)
     api(client, lesson.pk, {"position": 1, "duration": 20, "ranges": [[0, 1]]})
-    with CaptureQueriesContext(connection) as queries:
-        assert api(client, lesson.pk, {"position": 2, "duration": 20, "ranges": [[1, 2]]}).status_code == 200
-    sql = [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
-    writes = [s for s in sql if s.upper().startswith(("UPDATE", "INSERT", "DELETE"))]
-    assert len(writes) == 1 and "lessons_lessonprogress" in writes[0], writes
-    reads = [s for s in sql if s.upper().startswith("SELECT")]
-    # session, user, enrolment, the progress row (locked), and the enrolment touch is skipped
-    assert len(reads) == 4, reads
+    long_ago = timezone.now() - timedelta(minutes=30)
+    Enrolment.objects.filter(user=user).update(last_activity_at=long_ago)
+    sql = _beat_statements(client, lesson, {"position": 2, "duration": 20, "ranges": [[1, 2]]})
+    writes = [s for s in sql if s.split()[0].upper() in ("UPDATE", "INSERT", "DELETE")]
+    assert [w.split()[1] for w in writes] == ['"lessons_lessonprogress"', '"courses_enrolment"'], writes
+    body = sql[sql.index(writes[0]) - 1: sql.index(writes[1]) + 2]
+    assert body[0].startswith("SAVEPOINT") and body[-1].startswith("RELEASE SAVEPOINT"), sql
+    touched = Enrolment.objects.get(user=user).last_activity_at
+    assert touched > long_ago
+    sql = _beat_statements(client, lesson, {"position": 3, "duration": 20, "ranges": [[2, 3]]})
+    assert not any("courses_enrolment" in s and s.upper().startswith("UPDATE") for s in sql), sql
+    assert Enrolment.objects.get(user=user).last_activity_at == touched
+
+
+def test_a_row_changed_between_read_and_write_is_beaten_again_on_the_locked_row(setup, monkeypatch):
+    """When another beat writes the row after this beat read it, the stale write is refused and
+    the beat is applied on the locked row: both beats' seconds count, none is lost."""
+    from lessons import selectors
+
+    course, lesson, user = setup
+    t0 = timezone.now()
+    beat(user, lesson, course, position=1, ranges=[[0, 1]], at=t0)
+    read = selectors.beat_progress
+    raced = []
+
+    def read_then_race(**kwargs):
+        state = read(**kwargs)
+        if not raced:  # the other beat lands while this one is computing
+            raced.append(True)
+            beat(user, lesson, course, position=3, ranges=[[1, 3]], at=t0 + timedelta(seconds=3))
+        return state
+
+    monkeypatch.setattr(selectors, "beat_progress", read_then_race)
+    progress = beat(user, lesson, course, position=5, ranges=[[3, 5]], at=t0 + timedelta(seconds=5))
+    assert raced
+    saved = LessonProgress.objects.get(user=user, lesson=lesson)
+    assert saved.watched == [[0.0, 5.0]] and saved.seconds_watched == 5 == progress.seconds_watched
+
+
+def test_a_withdrawn_learner_beats_no_more(setup):
+    """A learner with a progress row who withdrew from the module gets 403; the row is unchanged."""
+    from courses.services import enrolment_withdraw
+
+    course, lesson, user = setup
+    client = Client()
+    client.force_login(user)
+    assert api(client, lesson.pk, {"position": 1, "duration": 20, "ranges": [[0, 1]]}).status_code == 200
+    enrolment_withdraw(user=user, course=course)
+    assert api(client, lesson.pk, {"position": 2, "duration": 20, "ranges": [[1, 2]]}).status_code == 403
+    assert LessonProgress.objects.get(user=user, lesson=lesson).seconds_watched == 1
