@@ -90,7 +90,7 @@ def _bar_row(*, label: str, value: int, peak: int, y: float, rtl: bool, label_ro
     length = max(usable * value / peak, 1 if value else 0)
     bar_y = y + LINE * len(_lines(label)) + 2 if stacked else y + 3
     text_y = y + 13
-    value_y = bar_y + 12
+    value_y = bar_y + 11
     if rtl:
         label_x, label_anchor = WIDTH - 2, "end"
         bar_x = WIDTH - bar_start - length

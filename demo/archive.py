@@ -24,6 +24,8 @@ from .pages import ensure_child, ensure_translation
 PRESS = {"ar": "جُمعت من تقارير صحفية منشورة", "fr": "Compilé à partir de comptes rendus de presse publics"}
 # The institution's own venue, as each language names it.
 HOUSE = {"ar": "دار المنتخب", "fr": "Maison de l'Élu"}
+# Where the generated activities meet (their commune is written beside it).
+TOWN_HALL = {"ar": "مقر الجماعة", "fr": "Siège de la commune"}
 GENERATED = {"ar": "مدخل تجريبي مولَّد (خيالي)", "fr": "Notice de démonstration générée (fictive)"}
 ALL_THEMES = [
     "legal-framework",
@@ -284,8 +286,8 @@ def generated_entries(count: int) -> list[dict]:
                     "ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر الجماعات المحيطة ب{COMMUNES_AR[commune]}.",
                     "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}.",
                 },
-                "venue": commune,
-                "venues": {"ar": COMMUNES_AR[commune], "fr": commune},
+                "venue": TOWN_HALL["fr"],
+                "venues": TOWN_HALL,
                 "province": province,
                 "commune": commune,
                 "communes": {"ar": COMMUNES_AR[commune], "fr": commune},
