@@ -1,7 +1,7 @@
 """The admin's third-party strings read right in Arabic and French: the project's catalogue
 (templates/includes/third_party_strings.txt) overrides Wagtail's and wagtailmedia's where they are
 wrong ("انظر في الواقع" for "View live", "302 Pages crées", "3 صورة", a published page called
-"نشطة", a language called "région")."""
+"نشطة", a language called "région", "1-50 من 96 صفحات")."""
 
 import re
 from types import SimpleNamespace
@@ -88,3 +88,5 @@ def test_admin_home_listing_and_edit_screen_read_right(client, editor_pages, lan
         assert bad not in everything, bad
     for good in wanted:
         assert good in pages["listing"] + pages["edit"], good
+    # The listing's count never puts the plural word after a number it cannot agree with.
+    assert not re.search(r"\d+-\d+ من \d+\s+صفحات", pages["listing"])
