@@ -1,7 +1,7 @@
 """Charts and the province map as inline SVG drawn on the server (no JavaScript, no tiles).
 
-Each chart is a picture for sighted readers; the templates put an accessible table beside it.
-Horizontal charts mirror in right-to-left languages; the map keeps geography's orientation.
+Each chart is a picture for sighted readers under a visible title; the templates put an accessible
+table beside it. Bars run from the start side (right in Arabic); the map keeps geography's orientation.
 Every SVG is drawn with ``direction="ltr"`` and places its labels itself: an SVG inherits the page's
 ``rtl`` direction, which would swap what ``text-anchor: end`` means and push labels out of view.
 """
@@ -23,99 +23,143 @@ def _r(value: float) -> float:
 
 
 def _number(value) -> str:
+    """``value`` with its thousands grouped by a narrow no-break space ("4 820"), in both languages:
+    the tables beside the charts print their figures the same way (the ``grouped`` filter)."""
     return f"{value:,}".replace(",", "\u202f")
 
 
-def bar_chart_svg(data: list[tuple[str, int]], *, title: str, chart_id: str, height: int = 220) -> str:
-    """Vertical bars, one per label (years read left to right in both languages, like a time axis)."""
-    if not data:
-        return ""
-    width = max(320, 34 * len(data) + 40)
-    top, bottom = 24, 36
-    peak = max(v for _, v in data) or 1
-    step = (width - 20) / len(data)
-    parts = []
-    for i, (label, value) in enumerate(data):
-        bar_height = (height - top - bottom) * value / peak
-        x = 10 + i * step
-        y = height - bottom - bar_height
-        parts.append(format_html(
-            '<g><title>{label}: {value}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{fill}"/>'
-            '<text x="{cx}" y="{ty}" text-anchor="middle" font-size="10">{value}</text>'
-            '<text x="{cx}" y="{ly}" text-anchor="middle" font-size="11">{label}</text></g>',
-            label=label, value=_number(value), x=_r(x + step * 0.12), y=_r(y), w=_r(step * 0.76), h=_r(bar_height), fill=BAR,
-            cx=_r(x + step / 2), ty=_r(max(y - 4, 10)), ly=height - bottom + 16,
-        ))
+# Every chart is drawn 360 units wide, about a phone's width in CSS pixels, and shown no wider than
+# 28rem: its 13-unit labels stay between 12 and 16 px on any screen, and nothing scrolls sideways.
+WIDTH = 360
+VALUE_ROOM = 48  # room after the longest bar for its value ("12 345")
+
+
+def _figure(svg: str, *, title: str, chart_id: str) -> str:
+    """The chart under a visible title (its figcaption), which also names the SVG for screen readers."""
     return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" direction="ltr">'
-        '<title id="{id}-title">{title}</title>'
-        '<line x1="8" x2="{x2}" y1="{base}" y2="{base}" stroke="#4a5863"/>{bars}</svg>',
-        id=chart_id, w=width, h=height, title=title, x2=width - 8, base=height - bottom, bars=_join(parts),
+        '<figure class="chart-figure"><figcaption class="chart-title" id="{id}-title">{title}</figcaption>{svg}</figure>',
+        id=chart_id, title=title, svg=svg,
+    )
+
+
+def _svg(*, chart_id: str, height: float, body: str) -> str:
+    return format_html(
+        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
+        'aria-labelledby="{id}-title" direction="ltr">{body}</svg>',
+        id=chart_id, w=WIDTH, h=_r(height), body=body,
+    )
+
+
+def _isolated(label: str, rtl: bool) -> str:
+    """The label inside a right-to-left (or left-to-right) isolate: the SVG itself is ``ltr``."""
+    return ("\u2067" if rtl else "\u2066") + label + "\u2069"
+
+
+LINE = 16  # height of a label's line
+LINE_CHARS = 44  # characters of a 13-unit label that fit in the chart's width
+
+
+def _lines(label: str) -> list[str]:
+    """The label broken at spaces into lines that fit the chart's width (a word longer than a line stays whole)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label_text(label: str, *, x: float, y: float, anchor: str, rtl: bool, stacked: bool) -> str:
+    """The label as one ``<text>``, one ``<tspan>`` per line when it sits above its bar."""
+    lines = _lines(label) if stacked else [label]
+    spans = format_html_join("", '<tspan x="{}" dy="{}">{}</tspan>', (
+        (_r(x), 0 if i == 0 else LINE, _isolated(line, rtl)) for i, line in enumerate(lines)))
+    return format_html('<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="13">{spans}</text>',
+                       x=_r(x), y=_r(y), anchor=anchor, spans=spans)
+
+
+def _row_height(label: str, stacked: bool) -> float:
+    return LINE * len(_lines(label)) + 24 if stacked else 22
+
+
+def _bar_row(*, label: str, value: int, peak: int, y: float, rtl: bool, label_room: float, stacked: bool) -> str:
+    """One row: the label at the start side (above the bar when ``stacked``), the bar, its value after it."""
+    bar_start = 0 if stacked else label_room
+    usable = WIDTH - bar_start - VALUE_ROOM
+    length = max(usable * value / peak, 1 if value else 0)
+    bar_y = y + LINE * len(_lines(label)) + 2 if stacked else y + 3
+    text_y = y + 13
+    value_y = bar_y + 11
+    if rtl:
+        label_x, label_anchor = WIDTH - 2, "end"
+        bar_x = WIDTH - bar_start - length
+        value_x, value_anchor = bar_x - 4, "end"
+    else:
+        label_x, label_anchor = 2, "start"
+        bar_x = bar_start
+        value_x, value_anchor = bar_start + length + 4, "start"
+    return format_html(
+        '<g class="chart-bar" data-label="{label}" data-value="{raw}"><title>{label}: {value}</title>{text}'
+        '<rect x="{bx}" y="{by}" width="{bw}" height="14" rx="2" fill="{fill}"/>'
+        '<text class="chart-value" x="{vx}" y="{vy}" text-anchor="{va}" font-size="12" font-weight="700">{value}</text></g>',
+        label=label, raw=value, value=_number(value),
+        text=_label_text(label, x=label_x, y=text_y, anchor=label_anchor, rtl=rtl, stacked=stacked),
+        bx=_r(bar_x), by=_r(bar_y), bw=_r(length), fill=BAR, vx=_r(value_x), vy=_r(value_y), va=value_anchor,
     )
 
 
 def hbar_chart_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) -> str:
-    """Horizontal bars with labels at the start side (right in Arabic, left in French)."""
+    """Horizontal bars from the start side (right in Arabic, left in French), each with its value.
+
+    Short labels (years) sit beside their bars; longer ones (themes, provinces) on a line of their
+    own above the bar, whole, so that the chart keeps a phone's width.
+    """
     if not data:
         return ""
     rtl = get_language_bidi()
-    width, row, label_width = 640, 28, 300
-    height = row * len(data) + 10
+    stacked = max(len(label) for label, _ in data) > 6
     peak = max(v for _, v in data) or 1
-    usable = width - label_width - 60
-    parts = []
-    for i, (label, value) in enumerate(data):
-        y = 5 + i * row
-        length = usable * value / peak
-        if rtl:
-            label_x, anchor = width - 6, "end"
-            bar_x = width - label_width - length
-            value_x, value_anchor = bar_x - 4, "end"
-        else:
-            label_x, anchor = 6, "start"
-            bar_x = label_width
-            value_x, value_anchor = label_width + length + 4, "start"
-        short = label if len(label) <= 44 else label[:42] + "…"
-        parts.append(format_html(
-            '<g><title>{label}: {value}</title>'
-            '<text x="{lx}" y="{ty}" text-anchor="{anchor}" font-size="12">{short}</text>'
-            '<rect x="{bx}" y="{by}" width="{bw}" height="{bh}" fill="{fill}"/>'
-            '<text x="{vx}" y="{ty}" text-anchor="{vanchor}" font-size="11">{value}</text></g>',
-            label=label, short=short, value=_number(value), lx=label_x, ty=y + 17, anchor=anchor, bx=_r(bar_x), by=y + 4,
-            bw=_r(length), bh=row - 10, fill=BAR, vx=_r(value_x), vanchor=value_anchor,
-        ))
-    return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" direction="ltr">'
-        '<title id="{id}-title">{title}</title>{bars}</svg>',
-        id=chart_id, w=width, h=height, title=title, bars=_join(parts),
-    )
+    rows, y = [], 4.0
+    for label, value in data:
+        rows.append(_bar_row(label=label, value=value, peak=peak, y=y, rtl=rtl, label_room=44, stacked=stacked))
+        y += _row_height(label, stacked)
+    return _figure(_svg(chart_id=chart_id, height=y + 4, body=_join(rows)), title=title, chart_id=chart_id)
+
+
+def bar_chart_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) -> str:
+    """One bar per year, earliest first, each with its value: the rows of :func:`hbar_chart_svg`,
+    which fit a phone where sixteen columns side by side did not."""
+    return hbar_chart_svg(data, title=title, chart_id=chart_id)
 
 
 def split_bar_svg(data: list[tuple[str, int]], *, title: str, chart_id: str) -> str:
-    """One bar split in proportions (e.g. women and men), with the shares written on it."""
+    """One bar split in proportions (e.g. women and men), a legend with each share and figure under it."""
     total = sum(v for _, v in data)
     if not total:
         return ""
     rtl = get_language_bidi()
-    width, height = 640, 70
     colours = [ACCENT, BAR, "#7fc1b2"]
     parts, offset = [], 0.0
     for i, (label, value) in enumerate(data):
-        length = width * value / total
-        x = width - offset - length if rtl else offset
+        length = WIDTH * value / total
+        x = WIDTH - offset - length if rtl else offset
         share = round(100 * value / total)
+        legend_y = 52 + i * 22
         parts.append(format_html(
-            # U+2068…U+2069 isolate the figure so "33%" stays after its label in Arabic.
-            '<g><title>{label}: \u2068{value} ({share}%)\u2069</title><rect x="{x}" y="10" width="{w}" height="36" fill="{fill}"/>'
-            '<text x="{cx}" y="33" text-anchor="middle" font-size="13" fill="#fff" direction="{dir}">{label} \u2068{share}%\u2069</text></g>',
-            dir="rtl" if rtl else "ltr", label=label, value=_number(value), share=share, x=_r(x), w=_r(length), fill=colours[i % len(colours)], cx=_r(x + length / 2),
+            '<g class="chart-bar" data-label="{label}" data-value="{raw}"><title>{label}: \u2068{value} ({share}%)\u2069</title>'
+            '<rect x="{x}" y="4" width="{w}" height="28" fill="{fill}"/>'
+            '<rect x="{kx}" y="{ky}" width="12" height="12" fill="{fill}"/>'
+            '<text class="chart-value" x="{tx}" y="{ty}" text-anchor="{anchor}" font-size="13">{legend}</text></g>',
+            label=label, raw=value, value=_number(value), share=share, x=_r(x), w=_r(length), fill=colours[i % len(colours)],
+            kx=WIDTH - 14 if rtl else 2, ky=legend_y - 11, tx=WIDTH - 20 if rtl else 20, ty=legend_y,
+            anchor="end" if rtl else "start",
+            # U+2068…U+2069 isolate the figures so "33%" stays after its label in Arabic.
+            legend=_isolated(f"{label}: \u2068{share}%\u2069 (\u2068{_number(value)}\u2069)", rtl),
         ))
         offset += length
-    return format_html(
-        '<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title" direction="ltr">'
-        '<title id="{id}-title">{title}</title>{bars}</svg>',
-        id=chart_id, w=width, h=height, title=title, bars=_join(parts),
-    )
+    height = 44 + 22 * len(data)
+    return _figure(_svg(chart_id=chart_id, height=height, body=_join(parts)), title=title, chart_id=chart_id)
 
 
 # A schematic of the region drawn by the project (not survey boundaries): each province keeps

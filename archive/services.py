@@ -67,6 +67,9 @@ class ActivityData:
     # per-language versions of the two notes above, when they differ by language
     source_notes: dict[str, str] = field(default_factory=dict)
     rights: dict[str, str] = field(default_factory=dict)
+    # per-language spellings of the venue and commune (an Arabic page shows the Arabic name)
+    venues: dict[str, str] = field(default_factory=dict)
+    communes: dict[str, str] = field(default_factory=dict)
     # file name → content; matched by name so a re-import does not add the same file twice
     attachments: dict[str, bytes] = field(default_factory=dict)
 
@@ -174,7 +177,8 @@ def activity_upsert(*, index: ArchiveIndexPage, data: ActivityData, user=None) -
         page.summary = data.summaries.get(code, "")
         page.body = data.bodies.get(code, page.body if page.pk else "")
         page.outcomes = data.outcomes.get(code, page.outcomes if page.pk else "")
-        page.venue, page.province, page.commune = data.venue, data.province, data.commune
+        page.venue, page.province = data.venues.get(code, data.venue), data.province
+        page.commune = data.communes.get(code, data.commune)
         for name in COUNT_FIELDS:
             setattr(page, name, data.counts.get(name, 0))
         breakdown = sum(data.counts.get(name, 0) for name in COUNT_FIELDS)

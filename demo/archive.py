@@ -16,11 +16,16 @@ from wagtail.images import get_image_model
 
 from archive.models import ActivityImage, ActivityPage, ActivitySeriesPage, ArchiveIndexPage
 from archive.services import ActivityData, PartnerData, activity_upsert
+from vocabulary.services import person_ensure
 
 from . import media
 from .pages import ensure_child, ensure_translation
 
 PRESS = {"ar": "جُمعت من تقارير صحفية منشورة", "fr": "Compilé à partir de comptes rendus de presse publics"}
+# The institution's own venue, as each language names it.
+HOUSE = {"ar": "دار المنتخب", "fr": "Maison de l'Élu"}
+# Where the generated activities meet (their commune is written beside it).
+TOWN_HALL = {"ar": "مقر الجماعة", "fr": "Siège de la commune"}
 GENERATED = {"ar": "مدخل تجريبي مولَّد (خيالي)", "fr": "Notice de démonstration générée (fictive)"}
 ALL_THEMES = [
     "legal-framework",
@@ -68,9 +73,11 @@ REAL = [
             "ar": "نظمت دار المنتخب سنة 2011 ما مجموعه 32 دورة تكوينية استفاد منها أزيد من 800 منتخب وإطار من 189 جماعة عضوة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "En 2011, la Maison de l'Élu a organisé 32 sessions de formation au profit de plus de 800 élus et cadres de 189 communes membres. Dates de début et de fin approximatives.",
         },
-        "venue": "Dar Al-Muntakhab",
+        "venue": "Maison de l'Élu",
+        "venues": HOUSE,
         "province": "marrakech",
         "commune": "Marrakech",
+        "communes": {"ar": "مراكش", "fr": "Marrakech"},
         "theme_slugs": ["legal-framework", "governance"],
     },
     {
@@ -89,9 +96,11 @@ REAL = [
             "ar": "18 دورة تكوينية سنة 2014 لفائدة 4447 مستفيدا من 222 جماعة بالجهة. تاريخا البداية والنهاية تقريبيان.",
             "fr": "18 sessions de formation en 2014 pour 4 447 bénéficiaires venus de 222 communes de la région. Dates approximatives.",
         },
-        "venue": "Dar Al-Muntakhab",
+        "venue": "Maison de l'Élu",
+        "venues": HOUSE,
         "province": "marrakech",
         "commune": "Marrakech",
+        "communes": {"ar": "مراكش", "fr": "Marrakech"},
         "theme_slugs": ["action-programme", "revenue-expenditure"],
     },
     {
@@ -109,9 +118,11 @@ REAL = [
             "ar": "خلال النصف الأول من سنة 2017 نظمت 32 دورة تكوينية استفاد منها 3297 منتخبا وإطارا.",
             "fr": "Au premier semestre 2017, 32 sessions de formation ont bénéficié à 3 297 élus et cadres.",
         },
-        "venue": "Dar Al-Muntakhab",
+        "venue": "Maison de l'Élu",
+        "venues": HOUSE,
         "province": "marrakech",
         "commune": "Marrakech",
+        "communes": {"ar": "مراكش", "fr": "Marrakech"},
         "theme_slugs": ["governance", "internal-audit", "digital-procedures"],
     },
     {
@@ -129,9 +140,11 @@ REAL = [
             "ar": "بعد انتخابات 2021، دورات تكوينية حول المحاور الاثني عشر لمخطط التكوين لفائدة حوالي 2047 مستفيدا.",
             "fr": "Après les élections de 2021, des sessions sur les douze thèmes du plan de formation pour environ 2 047 bénéficiaires.",
         },
-        "venue": "Dar Al-Muntakhab",
+        "venue": "Maison de l'Élu",
+        "venues": HOUSE,
         "province": "marrakech",
         "commune": "Marrakech",
+        "communes": {"ar": "مراكش", "fr": "Marrakech"},
         "theme_slugs": ALL_THEMES,
     },
     {
@@ -146,9 +159,11 @@ REAL = [
             "ar": "فوج أول من 20 مكونا ومكونة لنقل محاور مخطط التكوين إلى الجماعات.",
             "fr": "Une première promotion de 20 formatrices et formateurs pour relayer les thèmes du plan dans les communes.",
         },
-        "venue": "Dar Al-Muntakhab",
+        "venue": "Maison de l'Élu",
+        "venues": HOUSE,
         "province": "marrakech",
         "commune": "Marrakech",
+        "communes": {"ar": "مراكش", "fr": "Marrakech"},
         "theme_slugs": ["project-management", "citizen-participation"],
     },
 ]
@@ -212,7 +227,8 @@ TYPES = {
     "study-visit": ("زيارة دراسية حول", "Visite d'étude sur"),
     "conference": ("لقاء حول", "Conférence sur"),
 }
-# Fictional trainers and speakers for the generated entries.
+# Fictional trainers and speakers for the generated entries: (French name, French affiliation,
+# kind) as a record names them, and their Arabic forms, so that Arabic pages show Arabic names.
 PEOPLE = [
     ("Karima Benali", "Université Cadi Ayyad", "academic"),
     ("Youssef Amrani", "Direction générale des collectivités territoriales", "state-official"),
@@ -221,6 +237,14 @@ PEOPLE = [
     ("Samira El Idrissi", "École nationale d'architecture", "academic"),
     ("Omar Chraibi", "Consultant SIG", "expert"),
 ]
+PEOPLE_AR = {
+    "Karima Benali": ("كريمة بنعلي", "جامعة القاضي عياض"),
+    "Youssef Amrani": ("يوسف العمراني", "المديرية العامة للجماعات الترابية"),
+    "Leila Tazi": ("ليلى التازي", "مكتب الدراسات الترابية"),
+    "Hassan Ouali": ("حسن الوالي", "الخزينة الإقليمية"),
+    "Samira El Idrissi": ("سميرة الإدريسي", "المدرسة الوطنية للهندسة المعمارية"),
+    "Omar Chraibi": ("عمر الشرايبي", "مستشار في نظم المعلومات الجغرافية"),
+}
 PARTNERS = [
     PartnerData("المديرية العامة للجماعات الترابية", "Direction générale des collectivités territoriales"),
     PartnerData("جامعة القاضي عياض", "Université Cadi Ayyad"),
@@ -262,9 +286,11 @@ def generated_entries(count: int) -> list[dict]:
                     "ar": f"نشاط تجريبي خيالي حول {topic_ar} لفائدة منتخبي وأطر الجماعات المحيطة ب{COMMUNES_AR[commune]}.",
                     "fr": f"Activité de démonstration (fictive) sur {topic_fr} pour les élus et cadres des communes autour de {commune}.",
                 },
-                "venue": commune,
+                "venue": TOWN_HALL["fr"],
+                "venues": TOWN_HALL,
                 "province": province,
                 "commune": commune,
+                "communes": {"ar": COMMUNES_AR[commune], "fr": commune},
                 "theme_slugs": [theme],
                 "trainers": [PEOPLE[i % len(PEOPLE)], PEOPLE[(i + 2) % len(PEOPLE)]],
                 "partners": [PARTNERS[i % len(PARTNERS)]],
@@ -330,8 +356,16 @@ def _demo_images(page: ActivityPage, count: int = 3) -> None:
         translated.save_revision().publish()
 
 
+def load_people() -> None:
+    """The demo's trainers and speakers with their names and affiliations in both languages."""
+    for name_fr, affiliation_fr, kind in PEOPLE:
+        name_ar, affiliation_ar = PEOPLE_AR[name_fr]
+        person_ensure(name_ar=name_ar, name_fr=name_fr, affiliation_ar=affiliation_ar, affiliation_fr=affiliation_fr, kind=kind)
+
+
 def load(homes: dict) -> list[ActivityPage]:
     """Series, the press-report entries and ``ARCHIVE_DEMO_GENERATED`` generated entries; returns the new pages."""
+    load_people()
     index = ArchiveIndexPage.objects.child_of(homes["ar"]).get(slug="archive")
     for slug, level, code, title_ar, title_fr in SERIES:
         series = ensure_child(index, ActivitySeriesPage, slug=slug, title=title_ar, level=level, reference_code=code)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courses.models import CourseIndexPage, CoursePage
 from vocabulary.models import Person
-from vocabulary.services import person_for_record, theme_ensure
+from vocabulary.services import person_ensure, theme_ensure
 
 from . import accounts as accounts_demo
 from . import media
@@ -334,8 +334,9 @@ def load_trainer() -> Person:
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(email="trainer@takwin.test").first()
-    trainer = person_for_record(
-        name="Karim El Idrissi", affiliation="Dar Al-Muntakhab · Marrakech-Safi", kind=Person.Kind.TRAINER, user=user
+    trainer = person_ensure(
+        name_ar="كريم الإدريسي", name_fr="Karim El Idrissi", affiliation_ar="دار المنتخب · جهة مراكش آسفي",
+        affiliation_fr="Maison de l'Élu · Marrakech-Safi", kind=Person.Kind.TRAINER, user=user,
     )
     return trainer
 

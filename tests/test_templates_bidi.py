@@ -86,9 +86,9 @@ def test_the_catalogue_check_sees_the_old_mistakes():
 
 
 def test_arabic_chart_labels_isolate_their_share():
-    """The gender bar writes "نساء ⁨33%⁩" right to left, the share isolated from its label."""
+    """The gender bar's legend writes "نساء: ⁨33%⁩" right to left, the share isolated from its label."""
     from archive.charts import split_bar_svg
 
     with translation.override("ar"):
         svg = str(split_bar_svg([("نساء", 1), ("رجال", 2)], title="t", chart_id="g"))
-    assert 'direction="rtl">نساء \u206833%\u2069</text>' in svg
+    assert '\u2067نساء: \u206833%\u2069 (\u20681\u2069)\u2069</text>' in svg

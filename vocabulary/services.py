@@ -47,6 +47,36 @@ def person_for_record(*, name: str, affiliation: str = "", kind: str = Person.Ki
 
 
 @transaction.atomic
+def person_ensure(
+    *,
+    name_ar: str,
+    name_fr: str,
+    affiliation_ar: str = "",
+    affiliation_fr: str = "",
+    kind: str = Person.Kind.EXPERT,
+    user=None,
+) -> Person:
+    """The person named ``name_ar`` or ``name_fr``, with both names and affiliations, created when unknown.
+
+    Unlike :func:`person_for_record`, which knows one spelling, this writes both languages' forms,
+    so that Arabic pages show the Arabic name. Given fields that differ update the person; a given
+    ``user`` links a person that has no account yet.
+    """
+    person = Person.objects.filter(Q(name_ar=name_ar) | Q(name_fr=name_fr)).order_by("pk").first() or Person()
+    wanted = {"name_ar": name_ar, "name_fr": name_fr, "affiliation_ar": affiliation_ar, "affiliation_fr": affiliation_fr, "kind": kind}
+    changed = {key: value for key, value in wanted.items() if value and getattr(person, key) != value}
+    if user is not None and person.user_id is None:
+        changed["user"] = user
+    if person.pk and not changed:
+        return person
+    for key, value in changed.items():
+        setattr(person, key, value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
 def commune_ensure(*, province: str, name_ar: str, name_fr: str, kind: str = Commune.Kind.RURAL) -> Commune:
     """The commune named ``name_fr`` in ``province``: created, or updated when its other fields differ."""
     commune = Commune.objects.filter(province=province, name_fr=name_fr).first() or Commune(

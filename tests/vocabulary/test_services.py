@@ -6,7 +6,7 @@ from django.utils import translation
 
 from tests.vocabulary.factories import CommuneFactory, PersonFactory
 from vocabulary.models import Commune, Person
-from vocabulary.services import commune_ensure, person_for_record
+from vocabulary.services import commune_ensure, person_ensure, person_for_record
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,23 @@ def test_a_record_finds_a_person_by_either_name_and_updates_affiliation():
     person.refresh_from_db()
     assert (person.affiliation_fr, person.kind) == ("UCA", "academic")
     assert Person.objects.count() == 1
+
+
+def test_person_ensure_writes_both_languages_once_then_completes_a_known_person():
+    """A person known by one spelling gets the other language's name and affiliation; a second
+    call with the same fields changes nothing; an account links only a person without one."""
+    from tests.factories import UserFactory
+
+    known = person_for_record(name="Leila Tazi", affiliation="Cabinet d'études territoriales")
+    user = UserFactory()
+    person = person_ensure(name_ar="ليلى التازي", name_fr="Leila Tazi", affiliation_ar="مكتب الدراسات الترابية",
+                           affiliation_fr="Cabinet d'études territoriales", user=user)
+    assert person.pk == known.pk and Person.objects.count() == 1
+    assert (person.name_ar, person.affiliation_ar, person.user) == ("ليلى التازي", "مكتب الدراسات الترابية", user)
+    with translation.override("ar"):
+        assert (person.name, person.name_lang, person.affiliation) == ("ليلى التازي", "ar", "مكتب الدراسات الترابية")
+    again = person_ensure(name_ar="ليلى التازي", name_fr="Leila Tazi", user=UserFactory())
+    assert again.user == user and Person.objects.count() == 1
 
 
 def test_a_person_needs_a_name_in_one_language():
