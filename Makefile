@@ -35,7 +35,7 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: setup lint check
-	$(VENV)/bin/pytest -q --ds=config.settings.test -n 2 $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q --ds=config.settings.test -n 2 --durations=25 $(PYTEST_ARGS)
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l ar -l fr --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules --no-obsolete

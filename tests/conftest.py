@@ -1,9 +1,8 @@
 """Fixtures for the whole suite."""
 
 import pytest
-from django.core.management import call_command
 
-pytest_plugins = ["tests.search.conformance_guard"]
+pytest_plugins = ["tests.search.conformance_guard", "tests.browser_support"]
 
 #: Modules whose tests share rows made once (``module_db``): under ``-n`` each goes to one
 #: worker whole, so its rows are made once per run instead of once per worker.
@@ -49,9 +48,37 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedModulesTogether(config, log)
 
 
+#: Modules of long tests besides the browser tests (each from half a minute to minutes,
+#: durations of 2026-12-04): collected first with them, see ``_long_modules_first``.
+LONG_MODULES = {
+    "tests/demo/test_load_demo.py",
+    "tests/home/test_queries.py",
+    "tests/lessons/test_migration_translations.py",
+    "tests/lessons/test_queries.py",
+    "tests/media_pipeline/test_watchdog.py",
+    "tests/vocabulary/test_migrations.py",
+}
+
+
+def _long_modules_first(items) -> None:
+    """Put the modules of browser tests and of LONG_MODULES first, each module kept whole.
+
+    Workers take the next test as they free up, in collection order: a minutes-long test
+    collected last (the migration tests sit in tests/vocabulary/) ran while the other worker
+    had nothing left to do. Handed out first, the long tests overlap with the many short ones.
+    """
+    def module(item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    long = {module(item) for item in items if item.get_closest_marker("browser")} | LONG_MODULES
+    items.sort(key=lambda item: module(item) not in long)
+
+
 def pytest_collection_modifyitems(config, items):
-    """A module that shares rows (``module_db``) may hold no transactional test, whose flush
-    would empty them under its neighbours, and must be listed in SHARED_MODULES."""
+    """Long modules first (``_long_modules_first``). A module that shares rows (``module_db``)
+    may hold no transactional test, whose flush would empty them under its neighbours, and
+    must be listed in SHARED_MODULES."""
+    _long_modules_first(items)
     sharing, transactional = set(), set()
     for item in items:
         module = item.nodeid.split("::", 1)[0]
@@ -67,8 +94,54 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def demo_site(db):
-    """The demo page tree, themes, modules and accounts, as ``make run`` shows them."""
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    """The demo page tree, themes, modules and accounts, as ``make run`` shows them (its
+    search index written in one batch: tests/demo_support.py)."""
+    from tests.demo_support import load_demo_batched
+
+    load_demo_batched()
+
+
+_MIGRATED_DB = pytest.StashKey()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory, pytestconfig):
+    """pytest-django's test databases, and on SQLite a file copy of the freshly migrated one
+    (``migrated_db_file``), taken before any test could flush Wagtail's root page away."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("migrated-db") / "migrated.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+        pytestconfig.stash[_MIGRATED_DB] = path
+    yield
+
+
+@pytest.fixture(scope="session")
+def migrated_db_file(django_db_setup, pytestconfig, tmp_path_factory):
+    """A migrated SQLite file for the servers and workers a test starts as processes of its
+    own (copy it before writing to it): on SQLite, the copy of this run's test database taken
+    right after its migrations; on another engine (PostgreSQL runs), a file migrated here once."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if (path := pytestconfig.stash.get(_MIGRATED_DB, None)) is not None:
+        return path
+    path = tmp_path_factory.mktemp("migrated-db") / "migrated.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=root, check=True)
+    return path
 
 
 @pytest.fixture(autouse=True)
@@ -146,59 +219,6 @@ def _search_index(request, settings):
     settings.MODELSEARCH_BACKENDS = conf
     yield path
     shutil.rmtree(path, ignore_errors=True)
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture
-def browser(tmp_path_factory):
-    """Debian's chromium driven by Playwright (never a downloaded browser).
-
-    `make test` installs chromium first (bin/system-deps); a missing browser is a
-    failure here, not a skip, so CI cannot pass without running these tests.
-
-    Function-scoped on purpose: Playwright's sync API runs an event loop whose
-    context gives Django other connection objects; a browser left running across
-    tests makes the next test's database set-up (serialized rollback) miss.
-    """
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # tests make around it are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    assert os.path.exists(CHROMIUM), "Debian's chromium is missing: run `make setup` (bin/system-deps)."
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-        )
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh tab with empty cookies; `page.goto(live_server.url + path)`."""
-    browser.clear_cookies()
-    tab = browser.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    tab.close()
 
 
 def _is_transactional(item) -> bool:

@@ -9,7 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_support import load_demo_batched
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,7 @@ AXE_RUN = """async () => {
 @pytest.fixture
 def demo(transactional_db):
     """The demo as `make run` shows it (the test settings keep it small: no ffmpeg video)."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    load_demo_batched()
     from archive.models import ActivityPage
     from courses.models import Certificate, CoursePage
 

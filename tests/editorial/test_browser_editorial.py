@@ -31,31 +31,16 @@ BASE = f"http://127.0.0.1:{PORT}"
 SHOTS = os.environ.get("TAKWIN_SHOTS", "")
 
 
-@pytest.fixture(scope="module")
-def migrated_file(tmp_path_factory, django_db_setup, django_db_blocker):
-    """A file copy of this run's migrated test database (or, on PostgreSQL runs, a file
-    SQLite database migrated for the server and the worker)."""
-    path = tmp_path_factory.mktemp("editorial-db") / "migrated.sqlite3"
-    if cached := os.environ.get("TAKWIN_TEST_MIGRATED_DB"):  # while working on this test: a migrated file
-        shutil.copyfile(cached, path)
-        return path
-    # Always a freshly migrated file: a copy of the suite's own test database may come after a
-    # transactional test flushed Wagtail's root page (seen with xdist on the full suite).
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
-    return path
-
-
 def _manage(env, *args, **kwargs):
     return subprocess.Popen([sys.executable, "manage.py", *args], env=env, cwd=ROOT, **kwargs)
 
 
 @pytest.fixture
-def stack(tmp_path, migrated_file):
+def stack(tmp_path, migrated_db_file):
     """The seeded database, the web server and db_worker; yields the seed's ids and a
     ``shell(code)`` helper that runs Python against the same database."""
     db = tmp_path / "stack.sqlite3"
-    shutil.copyfile(migrated_file, db)
+    shutil.copyfile(migrated_db_file, db)
     for name in ("media", "search"):
         (tmp_path / name).mkdir()
     env = {
@@ -75,11 +60,13 @@ def stack(tmp_path, migrated_file):
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    seed = json.loads(shell((ROOT / "tests/editorial/stack_seed.py").read_text()).strip().splitlines()[-1])
+    # The server and the worker start while the seed runs (each process takes seconds to import
+    # Django); the worker runs the seed's queued index writes as they come.
     server = _manage(env, "runserver", f"127.0.0.1:{PORT}", "--noreload", stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL)
     worker = _manage(env, "db_worker", "--no-startup-delay", "--interval", "0.2", "-v", "0")
     try:
+        seed = json.loads(shell((ROOT / "tests/editorial/stack_seed.py").read_text()).strip().splitlines()[-1])
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -160,8 +147,9 @@ def add_lesson(page, module_edit: str, title: str, slug: str) -> None:
     save_draft(page)
 
 
-def test_module_written_reviewed_translated_and_published(page, stack):
+def test_module_written_reviewed_translated_and_published(tab, stack):
     """The issue's "Done means", end to end."""
+    page = tab  # a tab without the suite's live server: this test brings its own
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, "salma@example.ma")
     assert page.locator("html").get_attribute("dir") == "rtl"

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from media_pipeline import ffmpeg as ff
 from tests.media_pipeline.conftest import _video
@@ -44,29 +43,12 @@ def long_clip(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def migrated_file(tmp_path_factory, django_db_setup, django_db_blocker):
-    """A file copy of this run's migrated test database, taken before any test writes to it."""
-    path = tmp_path_factory.mktemp("watchdog-db") / "migrated.sqlite3"
-    with django_db_blocker.unblock():
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            target = sqlite3.connect(path)
-            connection.connection.backup(target)
-            target.close()
-        else:
-            # On PostgreSQL runs the helper processes still share a file SQLite database.
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
-            subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
-    return path
-
-
 @pytest.fixture
-def world(tmp_path, migrated_file):
+def world(tmp_path, migrated_db_file):
     """Environment of the helper processes: their own copy of the migrated database, media
     and temporary folders, and the slowed ffmpeg."""
     path = tmp_path / "shared.sqlite3"
-    shutil.copyfile(migrated_file, path)
+    shutil.copyfile(migrated_db_file, path)
     for name in ("media", "tmp"):
         (tmp_path / name).mkdir()
     wrapper = tmp_path / "ffmpeg-re"

@@ -2,7 +2,6 @@
 a reload offline, the sync when it returns, and a second phone's duplicate scan counted once."""
 
 import contextlib
-import os
 import subprocess
 
 import pytest
@@ -10,19 +9,25 @@ import segno
 from django.test import Client
 
 from programme.models import Attendance, Registration
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 from .factories_door import SessionFactory, door_staff, half_days, registration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def qr_video(code: str, folder) -> str:
-    """A one-second 640×480 y4m clip of the QR code of ``code``, as chromium's fake camera plays it."""
-    image = folder / "qr.png"
+@pytest.fixture(scope="session")
+def camera_clip(tmp_path_factory):
+    """Where chromium's fake camera reads its clip: one path for the session, so that one
+    chromium serves every test; each test writes its own QR code there (``qr_video``), which
+    the camera reads when a page starts it."""
+    return tmp_path_factory.mktemp("fake-camera") / "qr.y4m"
+
+
+def qr_video(code: str, clip) -> str:
+    """A one-second 640×480 y4m clip of the QR code of ``code`` at ``clip``, as chromium's fake camera plays it."""
+    image = clip.with_suffix(".png")
     # segno.make() picks a Micro QR for 16 letters, which jsQR (and most phone readers) cannot read.
     segno.make_qr(code, error="m").save(str(image), scale=10, border=4)
-    clip = folder / "qr.y4m"
     subprocess.run([
         "ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(image), "-t", "1", "-r", "10", "-vf",
         "scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:white,format=yuv420p",
@@ -32,29 +37,26 @@ def qr_video(code: str, folder) -> str:
 
 
 @contextlib.contextmanager
-def phones(clip: str, cookie: str, url: str, count: int = 2):
-    """``count`` phones (browser contexts: separate storage, service workers and network) sharing one fake camera."""
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={clip}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-        contexts = []
+def phones(driver, clip: str, cookie: str, url: str, count: int = 2):
+    """``count`` phones (browser contexts: separate storage, service workers and network) sharing one
+    fake camera, in a chromium of the process's Playwright driver (tests/browser_support.py)."""
+    browser = driver.chromium("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                              f"--use-file-for-fake-video-capture={clip}")
+    contexts = []
+    try:
         for _ in range(count):
             context = browser.new_context(permissions=["camera"], viewport={"width": 375, "height": 800})
             context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
             context.set_default_timeout(15_000)
             contexts.append(context)
-        try:
-            yield contexts
-        finally:
-            browser.close()
+        yield contexts
+    finally:
+        for context in contexts:
+            context.close()
 
 
 @pytest.fixture
-def door(live_server, tmp_path):
+def door(live_server, camera_clip):
     session = SessionFactory()
     am, _ = half_days(session)
     person = registration(session, full_name="خديجة أيت بوكماز")
@@ -62,7 +64,7 @@ def door(live_server, tmp_path):
         registration(session)
     client = Client()
     client.force_login(door_staff())
-    return {"session": session, "am": am, "person": person, "clip": qr_video(person.code, tmp_path),
+    return {"session": session, "am": am, "person": person, "clip": qr_video(person.code, camera_clip),
             "cookie": client.cookies["sessionid"].value, "url": live_server.url}
 
 
@@ -88,10 +90,10 @@ def scan(page):
     return verdict.get_attribute("data-verdict"), verdict.inner_text()
 
 
-def test_offline_scan_survives_a_reload_syncs_and_a_second_phone_counts_once(door):
+def test_offline_scan_survives_a_reload_syncs_and_a_second_phone_counts_once(door, playwright_driver):
     """Phone A scans offline (valid at once), reloads offline (page from the service worker, scan still
     pending), syncs when back; phone B scanned the same code offline too: after its sync, one attendance."""
-    with phones(door["clip"], door["cookie"], door["url"]) as (phone_a, phone_b):
+    with phones(playwright_driver, door["clip"], door["cookie"], door["url"]) as (phone_a, phone_b):
         a = open_page(phone_a, door)
         b = open_page(phone_b, door)
         wait_offline_ready(a)
@@ -125,9 +127,9 @@ def test_offline_scan_survives_a_reload_syncs_and_a_second_phone_counts_once(doo
         assert "1" in b.locator("[data-list-state]").inner_text().split(":")[-1]
 
 
-def test_find_by_name_and_walk_in_offline_in_french(door):
+def test_find_by_name_and_walk_in_offline_in_french(door, playwright_driver):
     """In French, offline: one attendee found by name, one walk-in typed in; both synced when back."""
-    with phones(door["clip"], door["cookie"], door["url"], count=1) as (phone,):
+    with phones(playwright_driver, door["clip"], door["cookie"], door["url"], count=1) as (phone,):
         page = open_page(phone, door, path="/fr")
         phone.set_offline(True)
         page.get_by_role("searchbox", name="Nom ou code").fill("بوكماز")
