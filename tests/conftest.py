@@ -94,11 +94,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def demo_site(db):
-    """The demo page tree, themes, modules and accounts, as ``make run`` shows them (its
-    search index written in one batch: tests/demo_support.py)."""
-    from tests.demo_support import load_demo_batched
+    """The demo page tree, themes, modules and accounts, as ``make run`` shows them (``load_demo``
+    writes its search index once, at the end: search/bulk.py)."""
+    from django.core.management import call_command
 
-    load_demo_batched()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 _MIGRATED_DB = pytest.StashKey()

@@ -9,8 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-
-from tests.demo_support import load_demo_batched
+from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +49,7 @@ AXE_RUN = """async () => {
 @pytest.fixture
 def demo(transactional_db):
     """The demo as `make run` shows it (the test settings keep it small: no ffmpeg video)."""
-    load_demo_batched()
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     from archive.models import ActivityPage
     from courses.models import Certificate, CoursePage
 
