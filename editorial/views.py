@@ -3,12 +3,13 @@ actions (reorder lessons, attach a quiz, choose a recording). Each calls a servi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.models import Locale, Page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Locale, Page, TaskState
 
 from courses.models import CoursePage
 from lessons.models import LessonPage, Quiz
@@ -16,6 +17,7 @@ from media_pipeline import get_media_model
 from params.converters import parse_int
 
 from . import selectors, services
+from .gates import revision_problems
 
 
 def _module_edit(lesson: LessonPage):
@@ -102,3 +104,16 @@ def lesson_recording(request, lesson_id: int):
     })
 
 
+@require_GET
+def approval_refused(request, task_state_id: int):
+    """Where an approval stopped by a quality gate lands (``ReviewTask.on_action``, from the
+    dashboard or the listings): each problem as an error in the reviewer's language, then the
+    edit screen of what was not approved. Nothing was published."""
+    task_state = get_object_or_404(TaskState.objects.select_related("workflow_state"), pk=task_state_id)
+    obj = task_state.workflow_state.content_object
+    if obj is None or "approve" not in [name for name, *_ in task_state.task.specific.get_actions(obj, request.user)]:
+        raise Http404
+    revision = obj.get_latest_revision()
+    for problem in revision_problems(revision=revision) if revision is not None else []:
+        messages.error(request, problem)
+    return redirect(AdminURLFinder(request.user).get_edit_url(obj) or "wagtailadmin_home")
