@@ -73,8 +73,10 @@ def lesson_quiz(request, lesson_id: int):
         return _module_edit(lesson)
     query = request.GET.get("q", "")[:100]
     quizzes = Quiz.objects.filter(title__icontains=query) if query else Quiz.objects.all()
-    return TemplateResponse(request, "editorial/quiz_chooser.html", {
-        "lesson": lesson, "quizzes": quizzes.prefetch_related("questions")[:50], "query": query,
+    return TemplateResponse(request, "editorial/chooser.html", {
+        "lesson": lesson, "kind": "quiz", "heading": _("Attach a quiz"), "icon": "tasks",
+        "columns": [_("Quiz"), _("Questions"), _("Pass mark"), _("Status")],
+        "items": quizzes.prefetch_related("questions")[:50], "params": {"q": query},
     })
 
 
@@ -98,8 +100,9 @@ def lesson_recording(request, lesson_id: int):
     recordings = selectors.recordings_for_choosing(
         query=params["q"], duration=params["duration"], order=params["order"] or "-created_at"
     )
-    return TemplateResponse(request, "editorial/recording_chooser.html", {
-        "lesson": lesson, "recordings": recordings[:50], "params": params,
+    return TemplateResponse(request, "editorial/chooser.html", {
+        "lesson": lesson, "kind": "recording", "heading": _("Choose a recording"), "icon": "media",
+        "columns": [_("Recording"), _("Length"), _("Added"), _("Encoding")], "items": recordings[:50], "params": params,
         "durations": [("short", _("Under 10 minutes")), ("medium", _("10 to 30 minutes")), ("long", _("Over 30 minutes"))],
     })
 
