@@ -2,6 +2,7 @@
 (gates.py) when the editor submits or publishes, and when a reviewer approves, so the
 errors appear on the edit screen with everything typed kept. Saving a draft is never blocked."""
 
+from django import forms
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.models import Page
@@ -30,9 +31,21 @@ def self_approval_problems(*, obj, user) -> list[str]:
     return [_("You submitted this quiz: another reviewer must approve it.")]
 
 
+def _text_follows_its_language(form) -> None:
+    """Text boxes take the direction of what is typed in them: an Arabic page edited in the
+    French admin (or the reverse) keeps its punctuation in place."""
+    for field in form.fields.values():
+        if isinstance(field.widget, (forms.TextInput, forms.Textarea)):
+            field.widget.attrs.setdefault("dir", "auto")
+
+
 class EditorialPageForm(WagtailAdminPageForm):
     """Wagtail's page form plus the gates: content checks on submission, content and
     parent checks on publication and approval; nobody approves their own submission."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _text_follows_its_language(self)
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds what was typed
@@ -51,6 +64,10 @@ class QuizForm(WagtailAdminModelForm):
     """The quiz snippet's form: on submission, publication and approval the quiz must have a
     correct answer to each choice question and draw no more questions than it holds (the
     questions checked are the ones typed); nobody approves their own submission."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _text_follows_its_language(self)
 
     def _post_clean(self):
         super()._post_clean()

@@ -12,6 +12,15 @@ from . import selectors
 from .admin_setup import REVIEWED_PAGES
 
 
+@hooks.register("insert_global_admin_css")
+def editorial_css():
+    """The module builder's, the choosers' and the translation panel's layout."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("editorial/editorial.css"))
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
     return [path("editorial/", include("editorial.urls", namespace="editorial"))]

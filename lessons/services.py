@@ -626,7 +626,8 @@ def video_document_probe(*, document_id: int, now: datetime | None = None) -> Vi
 def quiz_create(*, title: str, questions: list[dict], **fields) -> Quiz:
     """A quiz with its questions, in order: each dict holds a question's fields (without ``quiz``
     and ``sort_order``). Raises ``ValidationError`` (nothing saved) when the quiz or a question
-    is invalid."""
+    is invalid. The quiz is live at once (``live`` defaults to true: the demo's and the tests'
+    quizzes are published ones); editors' later changes go through review as revisions."""
     quiz = Quiz(title=title, **fields)
     quiz.full_clean()
     quiz.save()
