@@ -1,9 +1,11 @@
 """The admin forms of the pages and quizzes under review: they run the quality gates
 (gates.py) when the editor submits or publishes, and when a reviewer approves, so the
-errors appear on the edit screen with everything typed kept."""
+errors appear on the edit screen with everything typed kept. Saving a draft is never blocked."""
 
+from django import forms
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.models import Page
 
 from .gates import content_problems, publication_problems, quiz_problems
 
@@ -19,38 +21,65 @@ def requested_action(data) -> str:
     return "save"
 
 
+def self_approval_problems(*, obj, user) -> list[str]:
+    """Nobody approves what they submitted themselves (an administrator neither)."""
+    state = obj.current_workflow_state if obj.pk else None
+    if state is None or user is None or state.requested_by_id != user.pk:
+        return []
+    if isinstance(obj, Page):
+        return [_("You submitted this page: another reviewer must approve it.")]
+    return [_("You submitted this quiz: another reviewer must approve it.")]
+
+
+def _text_follows_its_language(form) -> None:
+    """Text boxes take the direction of what is typed in them: an Arabic page edited in the
+    French admin (or the reverse) keeps its punctuation in place."""
+    for field in form.fields.values():
+        if isinstance(field.widget, (forms.TextInput, forms.Textarea)):
+            field.widget.attrs.setdefault("dir", "auto")
+
+
 class EditorialPageForm(WagtailAdminPageForm):
     """Wagtail's page form plus the gates: content checks on submission, content and
     parent checks on publication and approval; nobody approves their own submission."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _text_follows_its_language(self)
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds what was typed
         action = requested_action(self.data)
         if action == "save":
             return
-        page = self.instance
-        user = getattr(self, "for_user", None)
+        problems = []
         if action == "approve":
-            state = page.current_workflow_state if page.pk else None
-            if state is not None and user is not None and state.requested_by_id == user.pk:
-                self.add_error(None, _("You submitted this page: another reviewer must approve it."))
-        problems = content_problems(page=page) if action == "submit" else publication_problems(page=page)
+            problems += self_approval_problems(obj=self.instance, user=getattr(self, "for_user", None))
+        problems += content_problems(obj=self.instance) if action == "submit" else publication_problems(obj=self.instance)
         for problem in problems:
             self.add_error(None, problem)
 
 
 class QuizForm(WagtailAdminModelForm):
-    """The quiz snippet's form: the quiz must draw no more questions than it holds."""
+    """The quiz snippet's form: on submission, publication and approval the quiz must have a
+    correct answer to each choice question and draw no more questions than it holds (the
+    questions checked are the ones typed); nobody approves their own submission."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _text_follows_its_language(self)
 
     def _post_clean(self):
         super()._post_clean()
+        action = requested_action(self.data)
         formset = self.formsets.get("questions")
-        if formset is None or not formset.is_valid():
+        if action == "save" or formset is None or not formset.is_valid():
             return
         kept = [
             form.instance
             for form in formset.forms
             if form not in formset.deleted_forms and (form.instance.pk or form.has_changed())
         ]
-        for problem in quiz_problems(quiz=self.instance, questions=kept):
+        problems = self_approval_problems(obj=self.instance, user=getattr(self, "for_user", None)) if action == "approve" else []
+        for problem in problems + quiz_problems(quiz=self.instance, questions=kept):
             self.add_error(None, problem)

@@ -3,6 +3,7 @@ in the active language (the editor's), saying what to fix; an empty list lets it
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail.models import Page
 
 from lessons.models import LessonPage, Question, Quiz
 from media_pipeline import get_media_model
@@ -58,7 +59,12 @@ def lesson_problems(*, lesson: LessonPage) -> list[str]:
             _("The recording “%(title)s” failed to encode: choose another recording or retry its processing.")
             % {"title": asset.title}
         )
+    # The stored rows are the published quizzes (an edit under review is a revision): what learners would get.
     for quiz in Quiz.objects.filter(pk__in=lesson.quiz_ids()).prefetch_related("questions"):
+        if not quiz.live:
+            problems.append(
+                _("The quiz “%(quiz)s” is not published yet: have it reviewed and published first.") % {"quiz": quiz}
+            )
         problems += quiz_problems(quiz=quiz)
     for image in get_image_model().objects.filter(pk__in=_raw_ids(lesson, "image", "image"), description=""):
         problems.append(
@@ -77,11 +83,20 @@ def parent_problems(*, page) -> list[str]:
     return []
 
 
-def content_problems(*, page) -> list[str]:
-    """The checks of the page's own content (before it is submitted or published)."""
-    return lesson_problems(lesson=page) if isinstance(page, LessonPage) else []
+def content_problems(*, obj) -> list[str]:
+    """The checks of the object's own content (before it is submitted or published): a lesson
+    page's body, or a quiz (with the questions it holds, saved or in a revision)."""
+    if isinstance(obj, Quiz):
+        return quiz_problems(quiz=obj)
+    return lesson_problems(lesson=obj) if isinstance(obj, LessonPage) else []
 
 
-def publication_problems(*, page) -> list[str]:
-    """Everything that stops a page from going live now."""
-    return content_problems(page=page) + parent_problems(page=page)
+def publication_problems(*, obj) -> list[str]:
+    """Everything that stops a page or a quiz from going live now."""
+    problems = content_problems(obj=obj)
+    return problems + parent_problems(page=obj) if isinstance(obj, Page) else problems
+
+
+def revision_problems(*, revision) -> list[str]:
+    """What stops the revision under review from going live (the reviewer's approval)."""
+    return publication_problems(obj=revision.as_object())

@@ -22,16 +22,20 @@ class ReviewTask(AbstractGroupApprovalTask):
         return actions
 
     def on_action(self, task_state: TaskState, user, action_name, **kwargs):
+        """Refuse a self-approval; an approval of a revision that fails a quality gate is not
+        made (nothing is published): the reviewer is sent to a page that says what to fix, in
+        their language (``views.approval_refused``), instead of a bare "forbidden"."""
         from django.core.exceptions import PermissionDenied
+        from django.urls import reverse
 
-        from .gates import publication_problems
+        from .gates import revision_problems
 
         if action_name == "approve":
             if _requested_by(task_state.workflow_state.content_object) == user.pk:
                 raise PermissionDenied(_("You submitted this page: another reviewer must approve it."))
-            page = task_state.revision.as_object()
-            if publication_problems(page=page):
-                raise PermissionDenied(_("This page cannot be published yet: open it to see what to fix."))
+            # The revision the approval would publish (workflow_actions.publish_approved).
+            if revision_problems(revision=task_state.workflow_state.content_object.get_latest_revision()):
+                return reverse("editorial:approval_refused", args=[task_state.pk])
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

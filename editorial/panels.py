@@ -6,7 +6,7 @@ from wagtail.admin.panels import Panel
 
 class TranslationStatusPanel(Panel):
     """For each other language: missing (with a one-click translate), or its last change
-    compared with this page's."""
+    compared with this page's; on a translation, whether its source changed after it."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("heading", _("Translations"))
@@ -16,10 +16,11 @@ class TranslationStatusPanel(Panel):
         template_name = "editorial/translation_status_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .selectors import translation_status
+            from .selectors import source_language, translation_status
 
             context = super().get_context_data(parent_context)
             context["statuses"] = translation_status(page=self.instance) if self.instance.pk else []
+            context["source_language"] = source_language()
             context["page_id"] = self.instance.pk
             return context
 

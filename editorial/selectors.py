@@ -1,11 +1,15 @@
 """Reads of the editorial layer: translations' state, a module's lessons, the dashboard's
 lists and the recordings an editor may choose."""
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, ReferenceIndex
 
 from lessons.models import LessonPage, Quiz
@@ -20,30 +24,66 @@ DURATIONS = {"short": (0, 600), "medium": (600, 1800), "long": (1800, None)}
 
 @dataclass
 class TranslationState:
+    """How one other language's version of a page stands, seen from that page."""
+
     locale: Locale
-    translation: Page | None
-    state: str  # "missing", "out_of_date" or "up_to_date"
+    translation_id: int | None
+    changed_at: datetime | None  # the other version's last change (drafts count)
+    # "missing"; "out_of_date" (this is the source and the translation is older);
+    # "source_changed" (this is a translation and its source changed after it); "up_to_date".
+    state: str
 
     @property
     def language(self) -> str:
         return self.locale.get_display_name()
 
 
+def source_language() -> str:
+    """The language pages are written in first (Arabic): the others are its translations."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def _state(page: Page, locale: Locale, other_id: int | None, other_at: datetime | None) -> TranslationState:
+    mine = page.latest_revision_created_at
+    state = "missing" if other_id is None else "up_to_date"
+    if other_id is not None and mine and other_at:
+        if locale.language_code == source_language():
+            state = "source_changed" if other_at > mine else "up_to_date"
+        elif other_at < mine:
+            state = "out_of_date"
+    return TranslationState(locale=locale, translation_id=other_id, changed_at=other_at, state=state)
+
+
+def translation_annotations(locales: list[Locale]) -> dict:
+    """What a page listing's queryset annotates so that each row's translation state costs
+    no query (``translation_status`` reads it): per language, its version's id and last change,
+    and the languages themselves."""
+    annotations = {"editorial_locales": Value(json.dumps([[loc.pk, loc.language_code] for loc in locales]))}
+    for locale in locales:
+        version = Page.objects.filter(translation_key=OuterRef("translation_key"), locale_id=locale.pk)
+        annotations[f"editorial_tr_{locale.pk}"] = Subquery(version.values("pk")[:1])
+        annotations[f"editorial_at_{locale.pk}"] = Subquery(version.values("latest_revision_created_at")[:1])
+    return annotations
+
+
 def translation_status(*, page: Page) -> list[TranslationState]:
-    """One row per other language: its version of ``page``, and whether it is older than
-    the last change to ``page`` (drafts count: they are changes an editor made)."""
-    translations = {p.locale_id: p for p in page.get_translations(inclusive=False).select_related("locale")}
+    """One row per other language: its version of ``page`` and how it stands (``TranslationState``).
+    Reads the listing's annotations when ``page`` carries them, else two queries."""
+    if hasattr(page, "editorial_locales"):
+        locales = [Locale(pk=pk, language_code=code) for pk, code in json.loads(page.editorial_locales)]
+        return [
+            _state(page, locale, getattr(page, f"editorial_tr_{locale.pk}"), getattr(page, f"editorial_at_{locale.pk}"))
+            for locale in locales if locale.pk != page.locale_id
+        ]
+    versions = {
+        row["locale_id"]: row
+        for row in Page.objects.filter(translation_key=page.translation_key).exclude(locale_id=page.locale_id)
+        .values("pk", "locale_id", "latest_revision_created_at")
+    }
     rows = []
     for locale in Locale.objects.exclude(pk=page.locale_id).order_by("language_code"):
-        other = translations.get(locale.pk)
-        if other is None:
-            state = "missing"
-        elif (other.latest_revision_created_at and page.latest_revision_created_at
-              and other.latest_revision_created_at < page.latest_revision_created_at):
-            state = "out_of_date"
-        else:
-            state = "up_to_date"
-        rows.append(TranslationState(locale=locale, translation=other, state=state))
+        other = versions.get(locale.pk, {})
+        rows.append(_state(page, locale, other.get("pk"), other.get("latest_revision_created_at")))
     return rows
 
 
@@ -79,13 +119,15 @@ def _reviewed_types() -> list[ContentType]:
 
 
 def outdated_translations(*, limit: int = PANEL_ROWS) -> list[Page]:
-    """Pages whose version in another language changed after their own last change."""
-    newer = Page.objects.filter(
-        translation_key=OuterRef("translation_key"), latest_revision_created_at__gt=OuterRef("latest_revision_created_at")
-    ).exclude(locale=OuterRef("locale"))
+    """Translations whose source (the page in the source language) changed after their own last change."""
+    newer_source = Page.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=source_language(),
+        latest_revision_created_at__gt=OuterRef("latest_revision_created_at"),
+    )
     return list(
         Page.objects.filter(content_type__in=_reviewed_types())
-        .filter(Exists(newer))
+        .exclude(locale__language_code=source_language())
+        .filter(Exists(newer_source))
         .select_related("locale")
         .order_by("-latest_revision_created_at")[:limit]
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("modules/<id:course_id>/order/", views.lessons_order, name="lessons_order"),
     path("lessons/<id:lesson_id>/quiz/", views.lesson_quiz, name="lesson_quiz"),
     path("lessons/<id:lesson_id>/recording/", views.lesson_recording, name="lesson_recording"),
+    path("reviews/<id:task_state_id>/refused/", views.approval_refused, name="approval_refused"),
 ]

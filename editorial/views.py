@@ -3,12 +3,13 @@ actions (reorder lessons, attach a quiz, choose a recording). Each calls a servi
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
-from wagtail.models import Locale, Page
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Locale, Page, TaskState
 
 from courses.models import CoursePage
 from lessons.models import LessonPage, Quiz
@@ -16,6 +17,7 @@ from media_pipeline import get_media_model
 from params.converters import parse_int
 
 from . import selectors, services
+from .gates import revision_problems
 
 
 def _module_edit(lesson: LessonPage):
@@ -71,8 +73,10 @@ def lesson_quiz(request, lesson_id: int):
         return _module_edit(lesson)
     query = request.GET.get("q", "")[:100]
     quizzes = Quiz.objects.filter(title__icontains=query) if query else Quiz.objects.all()
-    return TemplateResponse(request, "editorial/quiz_chooser.html", {
-        "lesson": lesson, "quizzes": quizzes.prefetch_related("questions")[:50], "query": query,
+    return TemplateResponse(request, "editorial/chooser.html", {
+        "lesson": lesson, "kind": "quiz", "heading": _("Attach a quiz"), "icon": "tasks",
+        "columns": [_("Quiz"), _("Questions"), _("Pass mark"), _("Status")],
+        "items": quizzes.prefetch_related("questions")[:50], "params": {"q": query},
     })
 
 
@@ -96,9 +100,23 @@ def lesson_recording(request, lesson_id: int):
     recordings = selectors.recordings_for_choosing(
         query=params["q"], duration=params["duration"], order=params["order"] or "-created_at"
     )
-    return TemplateResponse(request, "editorial/recording_chooser.html", {
-        "lesson": lesson, "recordings": recordings[:50], "params": params,
+    return TemplateResponse(request, "editorial/chooser.html", {
+        "lesson": lesson, "kind": "recording", "heading": _("Choose a recording"), "icon": "media",
+        "columns": [_("Recording"), _("Length"), _("Added"), _("Encoding")], "items": recordings[:50], "params": params,
         "durations": [("short", _("Under 10 minutes")), ("medium", _("10 to 30 minutes")), ("long", _("Over 30 minutes"))],
     })
 
 
+@require_GET
+def approval_refused(request, task_state_id: int):
+    """Where an approval stopped by a quality gate lands (``ReviewTask.on_action``, from the
+    dashboard or the listings): each problem as an error in the reviewer's language, then the
+    edit screen of what was not approved. Nothing was published."""
+    task_state = get_object_or_404(TaskState.objects.select_related("workflow_state"), pk=task_state_id)
+    obj = task_state.workflow_state.content_object
+    if obj is None or "approve" not in [name for name, *_ in task_state.task.specific.get_actions(obj, request.user)]:
+        raise Http404
+    revision = obj.get_latest_revision()
+    for problem in revision_problems(revision=revision) if revision is not None else []:
+        messages.error(request, problem)
+    return redirect(AdminURLFinder(request.user).get_edit_url(obj) or "wagtailadmin_home")

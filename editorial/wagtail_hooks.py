@@ -3,12 +3,22 @@ translation state in page listings."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import ListingButton
 
 from . import selectors
 from .admin_setup import REVIEWED_PAGES
+
+
+@hooks.register("insert_global_admin_css")
+def editorial_css():
+    """The module builder's, the choosers' and the translation panel's layout."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("editorial/editorial.css"))
 
 
 @hooks.register("register_admin_urls")
@@ -69,10 +79,31 @@ def editor_dashboard(request, panels):
     panels += [DraftsPanel(), OutdatedTranslationsPanel(), UnusedRecordingsPanel()]
 
 
+@hooks.register("construct_explorer_page_queryset")
+def annotate_translations(parent_page, pages, request):
+    """The page listing reads its rows' translations with the rows (one query for the
+    languages): the buttons below cost no query per row. Not while searching, where the
+    search backend builds its own query."""
+    if request.GET.get("q"):
+        return pages
+    from wagtail.models import Locale
+
+    return pages.annotate(**selectors.translation_annotations(list(Locale.objects.order_by("language_code"))))
+
+
+#: The listing button of each translation state: label and icon.
+_STATE_BUTTONS = {
+    "out_of_date": (gettext_lazy("%(language)s: out of date"), "warning"),
+    "source_changed": (gettext_lazy("%(language)s: the source changed after this translation"), "warning"),
+    "up_to_date": (gettext_lazy("%(language)s: up to date"), "tick"),
+}
+
+
 @hooks.register("register_page_listing_buttons")
 def translation_buttons(page, user, next_url=None):
     """In page listings, each module, lesson and activity says how its other-language
-    version stands: missing (one click translates it), out of date, or up to date."""
+    version stands: missing (one click translates it), out of date, its source changed
+    after it (a translation's own row), or up to date."""
     if not isinstance(page.specific_deferred, REVIEWED_PAGES):
         return
     for row in selectors.translation_status(page=page):
@@ -88,10 +119,11 @@ def translation_buttons(page, user, next_url=None):
                 priority=20,
             )
         else:
-            label = (_("%(language)s: out of date") if row.state == "out_of_date" else _("%(language)s: up to date"))
+            label, icon = _STATE_BUTTONS[row.state]
             yield ListingButton(
                 label % {"language": language},
-                reverse("wagtailadmin_pages:edit", args=[row.translation.pk]),
-                icon_name="warning" if row.state == "out_of_date" else "tick",
+                reverse("wagtailadmin_pages:edit", args=[row.translation_id]),
+                icon_name=icon,
+                attrs={"data-translation-state": row.state},
                 priority=20,
             )

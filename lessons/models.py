@@ -1,6 +1,7 @@
 """Lessons (pages under a module), the learner's progress in each, and quizzes."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,7 +11,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import DraftStateMixin, LockableMixin, Orderable, Page, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from search.attachments import ATTACHMENT_BOOST, ATTACHMENT_FIELD, attachment_parts, join_parts
@@ -171,8 +172,13 @@ class LessonProgress(models.Model):
         return round(self.position, 1)
 
 
-class Quiz(ClusterableModel):
-    """A quiz with its questions, embedded in lessons. Graded on the server only."""
+class Quiz(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ClusterableModel):
+    """A quiz with its questions, embedded in lessons. Graded on the server only.
+
+    Quizzes go through review as pages do: an edit is a revision (the row and its questions
+    stay as published until the revision is), so learners only ever get the live quiz, and
+    one never published (``live`` false) is not offered to them at all.
+    """
 
     class Reveal(models.TextChoices):
         NEVER = "never", _("Never")
@@ -196,6 +202,12 @@ class Quiz(ClusterableModel):
     )
     feedback_pass = models.TextField(_("feedback when passed"), blank=True)
     feedback_fail = models.TextField(_("feedback when failed"), blank=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="quiz")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type", object_id_field="object_id",
+        related_query_name="quiz", for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("title"),
@@ -224,6 +236,11 @@ class Quiz(ClusterableModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def revisions(self):
+        """The quiz's revisions (Wagtail's RevisionMixin reads them through this name)."""
+        return self._revisions
 
 
 class Question(Orderable):

@@ -140,7 +140,7 @@ def offline_manifest(*, lesson: LessonPage, user, access: dict) -> dict:
         elif block.block_type == "document" and block.value.get("document"):
             document = block.value["document"]
             documents.append({"url": document.url, "bytes": _document_size(document), "title": document.title})
-        elif block.block_type == "quiz" and block.value.get("quiz") is not None:
+        elif block.block_type == "quiz" and block.value.get("quiz") is not None and block.value["quiz"].live:
             quiz = block.value["quiz"]
             quizzes.append(_quiz_entry(quiz, attempts.get(lesson.quiz_slot(quiz.pk), [])))
     return {

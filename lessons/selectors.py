@@ -275,6 +275,8 @@ def lesson_context(*, lesson: LessonPage, user, access: dict | None = None) -> d
         state = None
         if block.block_type == "quiz" and block.value.get("quiz") is not None:
             quiz = block.value["quiz"]
+            if not quiz.live:
+                continue  # a quiz never published (waiting for review) is not offered
             mine = attempts.get(lesson.quiz_slot(quiz.pk), [])
             finished = [a for a in mine if a.status != QuizAttempt.Status.OPEN]
             state = {

@@ -433,6 +433,9 @@ def quiz_attempt_start(
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     _check_enrolled(user=user, course_id=course_id)
+    if not quiz.live:
+        # Never published (a draft waiting for review): learners only ever get live quizzes.
+        raise ValidationError(_("This quiz is not available yet."), code="draft")
     slot = lesson.quiz_slot(quiz.pk)
     if slot is None:
         raise ValidationError(_("This quiz is not part of this lesson."), code="quiz")
@@ -469,7 +472,7 @@ def quiz_attempts_open_offline(*, user, lesson: LessonPage, course_id: int, now:
     on the server), and so is one passed or used up; an open attempt costs nothing until it is
     submitted."""
     attempts = []
-    for quiz in Quiz.objects.filter(pk__in=lesson.quiz_ids(), time_limit_minutes=0):
+    for quiz in Quiz.objects.filter(pk__in=lesson.quiz_ids(), time_limit_minutes=0, live=True):
         try:
             attempts.append(quiz_attempt_start(user=user, quiz=quiz, lesson=lesson, course_id=course_id, now=now))
         except ValidationError:
@@ -716,7 +719,8 @@ def video_document_probe(*, document_id: int, now: datetime | None = None) -> Vi
 def quiz_create(*, title: str, questions: list[dict], **fields) -> Quiz:
     """A quiz with its questions, in order: each dict holds a question's fields (without ``quiz``
     and ``sort_order``). Raises ``ValidationError`` (nothing saved) when the quiz or a question
-    is invalid."""
+    is invalid. The quiz is live at once (``live`` defaults to true: the demo's and the tests'
+    quizzes are published ones); editors' later changes go through review as revisions."""
     quiz = Quiz(title=title, **fields)
     quiz.full_clean()
     quiz.save()

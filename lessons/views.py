@@ -216,7 +216,7 @@ def video_file(request, document_id: int):
 def quiz_start(request, quiz_id: int, lesson_id: int):
     """Start (or resume) an attempt at a quiz embedded in a lesson."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    quiz = get_object_or_404(Quiz.objects.filter(live=True), pk=quiz_id)  # never a quiz waiting for review
     access = lesson_access(lesson=lesson, user=request.user)
     if access["access"] != "ok":
         raise PermissionDenied(_("Enrol in this module first."))

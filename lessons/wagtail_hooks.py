@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import RevisionsCompareView, SnippetViewSet
 
 from courses.models import COURSE_LESSON_FACTS_HOOK, COURSE_PAGE_CONTEXT_HOOK
 
@@ -14,8 +14,25 @@ from .models import Quiz
 from .selectors import module_lesson_facts, module_outline
 
 
+class QuizRevisionsCompareView(RevisionsCompareView):
+    """Wagtail 8.0.1's comparison of two revisions answers 500 on a quiz id that is no
+    number (``history/a/revisions/compare/…``): a 404 instead."""
+
+    def get_object(self, queryset=None):
+        from django.http import Http404
+
+        from params.converters import parse_int
+
+        if parse_int(str(self.pk)) is None:
+            raise Http404
+        return super().get_object(queryset)
+
+
 class QuizViewSet(SnippetViewSet):
+    """Quizzes in the admin: drafts, revisions, locks and review come from the model's mixins."""
+
     model = Quiz
+    revisions_compare_view_class = QuizRevisionsCompareView
     icon = "tasks"
     menu_label = _("Quizzes")
     add_to_admin_menu = True

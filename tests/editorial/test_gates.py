@@ -113,8 +113,9 @@ def test_a_page_under_an_unpublished_parent_cannot_go_live(homes):
     assert course.title in problem
 
 
-def test_quiz_form_refuses_drawing_more_questions_than_it_has(admin):
-    """The quiz snippet form: 5 questions drawn out of 1 is refused, nothing is saved."""
+def test_quiz_form_refuses_publishing_a_quiz_drawing_more_questions_than_it_has(admin):
+    """The quiz snippet form: publishing 5 questions drawn out of 1 is refused, nothing is saved;
+    a draft is never blocked (it is not live); with 1 drawn the quiz is published."""
     data = nested_form_data({
         "title": "اختبار السحب", "intro": "", "pass_mark": 70, "max_attempts": 3, "time_limit_minutes": 0,
         "draw_count": 5, "reveal_policy": "after_last", "feedback_pass": "", "feedback_fail": "",
@@ -125,13 +126,17 @@ def test_quiz_form_refuses_drawing_more_questions_than_it_has(admin):
     })
     from lessons.models import Quiz
 
-    response = client_for(admin).post("/admin/snippets/lessons/quiz/add/", data)
+    client = client_for(admin)
+    response = client.post("/admin/snippets/lessons/quiz/add/", {**data, "action-publish": "1"})
     assert response.status_code == 200
     assert "اختبار السحب" in response.content.decode()
     assert not Quiz.objects.filter(title="اختبار السحب").exists()
+    response = client.post("/admin/snippets/lessons/quiz/add/", data)
+    assert response.status_code == 302 and not Quiz.objects.get(title="اختبار السحب").live
+    Quiz.objects.all().delete()
     data["draw_count"] = 1
-    response = client_for(admin).post("/admin/snippets/lessons/quiz/add/", data)
-    assert response.status_code == 302 and Quiz.objects.filter(title="اختبار السحب").exists()
+    response = client.post("/admin/snippets/lessons/quiz/add/", {**data, "action-publish": "1"})
+    assert response.status_code == 302 and Quiz.objects.get(title="اختبار السحب").live
 
 
 def test_an_expiry_before_the_go_live_is_refused(admin):

@@ -41,6 +41,36 @@ def test_translate_in_one_click_gives_a_draft_then_flags_it_after_an_arabic_chan
     assert 'data-translation-state="out_of_date"' in edit
     listing = client.get(f"/admin/pages/{course.pk}/").content.decode()
     assert f"/admin/pages/{french_lesson.pk}/edit/" in listing
+    # The French side flags itself: its source changed after its last edit.
+    assert translation_status(page=french_lesson)[0].state == "source_changed"
+    edit = client.get(f"/admin/pages/{french_lesson.pk}/edit/").content.decode()
+    assert 'data-translation-state="source_changed"' in edit
+    listing = client.get(f"/admin/pages/{french_module.pk}/").content.decode()
+    assert 'data-translation-state="source_changed"' in listing and f"/admin/pages/{lesson.pk}/edit/" in listing
+    french_lesson.save_revision(user=editor)
+    assert translation_status(page=french_lesson)[0].state == "up_to_date"
+    assert french_lesson.page_ptr not in outdated_translations()
+
+
+def test_the_listing_reads_translations_in_a_constant_number_of_queries(admin, settings):
+    """A module's page listing with 5 lessons and with 20 costs the same number of queries:
+    the rows' translation buttons read what the listing's query annotated. (As an administrator:
+    for an editor, who may not publish, Wagtail's own delete check adds two queries per row.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGECACHE_SECONDS = 0
+    client = client_for(admin)
+    counts = []
+    for n in (5, 20):
+        course = make_course(slug=f"listing-{n}", lessons=n, revisions=False)
+        client.post(f"/admin/editorial/pages/{lessons_of(course)[0].pk}/translate/fr/")
+        client.get(f"/admin/pages/{course.pk}/")  # warm the caches every page shares
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(f"/admin/pages/{course.pk}/").content.decode()
+        assert html.count("/translate/fr/") == n - 1 and 'data-translation-state="up_to_date"' in html
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 def test_translating_twice_opens_the_existing_copy(editor):

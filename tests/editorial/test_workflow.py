@@ -98,3 +98,38 @@ def test_administrators_publish_without_review(admin):
     module = draft_module(admin)
     client_for(admin).post(f"/admin/pages/{module.pk}/edit/", form_data(module, **{"action-publish": "1"}))
     assert Page.objects.get(pk=module.pk).live
+
+
+def test_approving_from_the_dashboard_when_a_gate_fails_says_why_and_publishes_nothing(editor, reviewer):
+    """A lesson submitted with a ready recording whose encode has failed since: the dashboard's
+    approve (a plain POST, or the modal's request) lands on the lesson's edit screen with the
+    gate's message in the reviewer's language (French), not a 403; the live lesson is unchanged."""
+    import json
+
+    from django.urls import reverse
+
+    from lessons.models import LessonPage
+    from tests.courses.factories import lessons_of, make_course
+
+    from .conftest import recording
+
+    course = make_course(slug="gate-dashboard", lessons=1)
+    lesson = lessons_of(course)[0]
+    asset = recording("atelier-budget")
+    lesson.body = [("video", {"recording": asset, "video": None})]
+    lesson.save_revision(user=editor)
+    lesson.get_workflow().start(lesson, editor)
+    asset.status = "failed"
+    asset.save(update_fields=["status"])
+    state = LessonPage.objects.get(pk=lesson.pk).current_workflow_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[lesson.pk, "approve", state.pk])
+    client = client_for(reviewer)
+
+    modal = json.loads(client.post(url, {"comment": ""}, headers={"x-requested-with": "XMLHttpRequest"}).content)
+    assert modal["step"] == "success" and modal["redirect"] == f"/admin/editorial/reviews/{state.pk}/refused/"
+    response = client.post(url, {"comment": ""}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/admin/pages/{lesson.pk}/edit/"
+    html = response.content.decode()
+    assert response.status_code == 200 and "atelier-budget" in html and "échoué" in html
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.workflow_in_progress and not lesson.has_video(), "the live lesson has no video: nothing published"
