@@ -11,7 +11,7 @@ import http.client
 import os
 import re
 import secrets
-import sqlite3
+import shutil
 import subprocess
 import sys
 import time
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = "takwin.example.ma"
 STARTUP_SECONDS = 120
 # The tests only talk HTTP, but the marker makes pytest-django create the suite's test database,
-# which the fixture copies (pytest-django sets up no database for a run without such a test).
+# whose migrated copy (``migrated_db_file``, tests/conftest.py) the server gets.
 pytestmark = pytest.mark.django_db
 
 
@@ -45,23 +45,6 @@ def production_env(folder: Path) -> dict[str, str]:
         "SEARCH_INDEX_DIR": str(folder / "search-index"),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-
-
-def migrated_database(path: Path, env: dict[str, str]) -> subprocess.Popen | None:
-    """Put a migrated database at ``path``: a copy of the suite's own (already migrated) test
-    database when it is SQLite, which takes milliseconds; otherwise ``migrate`` in a child process
-    (returned, still running)."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target)
-        finally:
-            target.close()
-        return None
-    return _manage(["migrate", "--no-input", "-v", "0"], env)
 
 
 def _manage(args: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -91,16 +74,13 @@ def _listening_port(process: subprocess.Popen, log: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory, django_db_setup, django_db_blocker):
+def production_server(tmp_path_factory, migrated_db_file):
     """``(port, env)`` of gunicorn serving the production settings from a temporary folder."""
     folder = tmp_path_factory.mktemp("production")
     env = production_env(folder)
     # collectstatic (the slow part: hashing, then gzip and brotli) runs while the database is made.
     collect = _manage(["collectstatic", "--no-input", "-v", "0"], env)
-    with django_db_blocker.unblock():
-        migrate = migrated_database(folder / "db.sqlite3", env)
-    if migrate is not None:
-        _finish(migrate, "migrate")
+    shutil.copyfile(migrated_db_file, folder / "db.sqlite3")
     seed = subprocess.Popen(
         [sys.executable, "-m", "tests.config.production_seed"],
         cwd=ROOT,

@@ -38,9 +38,12 @@ def _as(context, user, url) -> None:
     context.add_cookies([{"name": "sessionid", "value": _cookie(user), "url": url}])
 
 
-def _register(page, url) -> None:
+def _register(page, url, *, label: str | None = None) -> None:
     page.goto(url)
-    page.locator("[data-testid=register]").click()
+    button = page.locator("[data-testid=register]")
+    if label is not None:
+        assert button.inner_text() == label
+    button.click()
     page.locator("[data-testid=confirm-registration]").click()
     page.wait_for_url("**/programme/my/")
 
@@ -71,9 +74,10 @@ def test_register_wait_promote_check_in_offline_close_and_archive(live_server, p
         page = phone_a.new_page()
         _register(page, fr_url)
         assert page.locator("[data-testid=status]").first.inner_text() == "Confirmée"
+        assert page.locator("[data-testid=qr]").count() == 1
 
         _as(phone_a, second, base)
-        _register(page, fr_url)
+        _register(page, fr_url, label="Rejoindre la liste d'attente")
         assert "numéro 1" in page.locator("[data-testid=status]").first.inner_text()
 
         _as(phone_a, first, base)
@@ -85,6 +89,7 @@ def test_register_wait_promote_check_in_offline_close_and_archive(live_server, p
         promoted = Registration.objects.get(session=session, user=second)
         assert promoted.status == Registration.Status.CONFIRMED
         (to_second,) = [m for m in mail.outbox if m.to == ["second@example.ma"]]
+        assert to_second.subject.startswith("Une place pour vous")
         assert any(name.endswith(".ics") for name, _content, _mime in to_second.attachments)
         page.close()
 
