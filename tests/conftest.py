@@ -260,6 +260,22 @@ def restore_migrated_rows() -> None:
     importlib.import_module("editorial.migrations.0001_review_task_and_scheduler").configure_review(apps, None)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put the migrated rows back at once.
+
+    Browser and other long modules are collected first (``_long_modules_first``), so tests on
+    the ordinary rolled-back ``db`` run after transactional ones on the same worker: without
+    this they found no Wagtail root page (pytest-django's own order, transactional tests last,
+    had hidden it)."""
+    yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_migrated_rows()
+
+
 @pytest.fixture(autouse=True)
 def _migrated_rows_after_flush(request):
     """Transactional tests start with the migrated rows, like every other test."""
