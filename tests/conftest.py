@@ -61,7 +61,8 @@ LONG_MODULES = {
 
 
 def _long_modules_first(items) -> None:
-    """Put the modules of browser tests and of LONG_MODULES first, each module kept whole.
+    """Put the modules of browser tests and of LONG_MODULES first among their kind (rolled back, then
+    transactional), each module kept whole.
 
     Workers take the next test as they free up, in collection order: a minutes-long test
     collected last (the migration tests sit in tests/vocabulary/) ran while the other worker
@@ -71,7 +72,10 @@ def _long_modules_first(items) -> None:
         return item.nodeid.split("::", 1)[0]
 
     long = {module(item) for item in items if item.get_closest_marker("browser")} | LONG_MODULES
-    items.sort(key=lambda item: module(item) not in long)
+    # Transactional tests (browser tests among them) stay after the rolled-back ones, as pytest-django
+    # orders them: their flush empties the migrated rows (Wagtail's root and home, the groups) that the
+    # rolled-back tests read, and only transactional tests put them back (_migrated_rows_after_flush).
+    items.sort(key=lambda item: (_is_transactional(item), module(item) not in long))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -258,22 +262,7 @@ def restore_migrated_rows() -> None:
     importlib.import_module("programme.migrations.0002_progcore_reminders_and_group").create_group(apps, None)
     importlib.import_module("programme.migrations.0003_progdoor_check_in_permission").grant(apps, None)
     importlib.import_module("editorial.migrations.0001_review_task_and_scheduler").configure_review(apps, None)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """After a transactional test's flush, put the migrated rows back at once.
-
-    Browser and other long modules are collected first (``_long_modules_first``), so tests on
-    the ordinary rolled-back ``db`` run after transactional ones on the same worker: without
-    this they found no Wagtail root page (pytest-django's own order, transactional tests last,
-    had hidden it)."""
-    yield
-    if _is_transactional(item):
-        from pytest_django.plugin import blocking_manager_key
-
-        with item.config.stash[blocking_manager_key].unblock():
-            restore_migrated_rows()
+    importlib.import_module("editorial.migrations.0002_quiz_review").assign_workflow(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -52,3 +52,11 @@ def programme_staff(db):
 def _no_page_cache(settings):
     """Query counts and page contents are measured on rendered pages, not on the anonymous page cache."""
     settings.PAGECACHE_SECONDS = 0
+
+
+@pytest.fixture(scope="session")
+def camera_clip(tmp_path_factory):
+    """Where chromium's fake camera reads its clip: one path for the session, so that one
+    chromium serves every test; each test writes its own QR code there (``qr_video``), which
+    the camera reads when a page starts it."""
+    return tmp_path_factory.mktemp("fake-camera") / "qr.y4m"

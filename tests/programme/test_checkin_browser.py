@@ -15,14 +15,6 @@ from .factories_door import SessionFactory, door_staff, half_days, registration
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="session")
-def camera_clip(tmp_path_factory):
-    """Where chromium's fake camera reads its clip: one path for the session, so that one
-    chromium serves every test; each test writes its own QR code there (``qr_video``), which
-    the camera reads when a page starts it."""
-    return tmp_path_factory.mktemp("fake-camera") / "qr.y4m"
-
-
 def qr_video(code: str, clip) -> str:
     """A one-second 640×480 y4m clip of the QR code of ``code`` at ``clip``, as chromium's fake camera plays it."""
     image = clip.with_suffix(".png")

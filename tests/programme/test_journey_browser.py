@@ -55,7 +55,8 @@ def _open_door(context, base, session):
     return page
 
 
-def test_register_wait_promote_check_in_offline_close_and_archive(live_server, plan_transactional, tmp_path):
+def test_register_wait_promote_check_in_offline_close_and_archive(live_server, plan_transactional, camera_clip,
+                                                                 playwright_driver):
     """The whole life of a one-place session, from the first registration to its archive entry."""
     today = timezone.localdate()
     session = make_session(
@@ -67,9 +68,9 @@ def test_register_wait_promote_check_in_offline_close_and_archive(live_server, p
     second = UserFactory(category="elected", gender="female", preferred_language="fr", email="second@example.ma")
     staff = UserFactory(email="door@example.ma", is_staff=True)
     staff.groups.add(Group.objects.get(name=PROGRAMME))
-    clip = tmp_path / "qr.y4m"  # written once the second official has a code: chromium reads it when the camera starts
+    clip = camera_clip  # written once the second official has a code: chromium reads it when the camera starts
 
-    with phones(str(clip), _cookie(staff), base) as (phone_a, phone_b):
+    with phones(playwright_driver, str(clip), _cookie(staff), base) as (phone_a, phone_b):
         _as(phone_a, first, base)
         page = phone_a.new_page()
         _register(page, fr_url)
@@ -93,7 +94,7 @@ def test_register_wait_promote_check_in_offline_close_and_archive(live_server, p
         assert any(name.endswith(".ics") for name, _content, _mime in to_second.attachments)
         page.close()
 
-        qr_video(promoted.code, tmp_path)
+        qr_video(promoted.code, clip)
         _as(phone_a, staff, base)
         door_a, door_b = _open_door(phone_a, base, session), _open_door(phone_b, base, session)
         wait_offline_ready(door_a)
