@@ -61,6 +61,8 @@ class ImportViewSet(ViewSet):
     menu_order = 900
 
     def view(self, request):
+        """The screen itself: each import (``ArchiveImportViewSet``, the programme's
+        ``AttendeeImportViewSet``) answers its own, through ``exports.forms.import_screen``."""
         raise NotImplementedError
 
     def may_import(self, user) -> bool:
