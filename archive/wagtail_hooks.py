@@ -59,17 +59,15 @@ class ImportViewSet(ViewSet):
     icon = "upload"
     add_to_admin_menu = True
     menu_order = 900
-
-    def view(self, request):
-        """The screen itself: each import (``ArchiveImportViewSet``, the programme's
-        ``AttendeeImportViewSet``) answers its own, through ``exports.forms.import_screen``."""
-        raise NotImplementedError
+    #: The screen's view (request → response), which each import sets: it answers through
+    #: ``exports.forms.import_screen``.
+    screen = None
 
     def may_import(self, user) -> bool:
         return True
 
     def get_urlpatterns(self):
-        return [path("", self.view, name="index")]
+        return [path("", self.screen, name="index")]
 
     def get_menu_item(self, order=None):
         item = MenuItem(self.menu_label, reverse(f"{self.name}:index"), icon_name=self.icon, order=order or self.menu_order)
@@ -83,9 +81,7 @@ class ArchiveImportViewSet(ImportViewSet):
     name = "archive_import"
     url_prefix = "archive-import"
     menu_label = _("Import activities")
-
-    def view(self, request):
-        return import_view(request)
+    screen = staticmethod(import_view)
 
 
 @hooks.register("register_admin_viewset")

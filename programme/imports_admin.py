@@ -41,9 +41,7 @@ class AttendeeImportViewSet(ImportViewSet):
     url_prefix = "programme/import"
     menu_label = _("Import attendees")
     menu_order = 905
-
-    def view(self, request):
-        return import_view(request)
+    screen = staticmethod(import_view)
 
     def may_import(self, user) -> bool:
         return user.has_perm("programme.add_registration")
